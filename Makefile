@@ -1,0 +1,54 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+
+# The first interpreter that really runs and is Python 3.12 or newer: PYTHON=... wins, then
+# python3.14/3.13/3.12 on PATH, then any pyenv-installed 3.12+ (pyenv shims fail when the global
+# version is older, so each candidate is tried, not just found).
+FIND_PYTHON = for p in $(PYTHON) python3.14 python3.13 python3.12 python3 \
+	  $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+	  if "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo "$$p"; exit 0; fi; \
+	done; exit 1
+
+.PHONY: run test lint format migrate demo serve clean
+
+$(BIN)/.installed: pyproject.toml
+	@py=$$($(FIND_PYTHON)) || { echo "newsroom needs Python 3.12 or newer (Django 6.1 requires it)."; \
+	  echo "Install one, or point to it: make run PYTHON=/path/to/python3.12"; exit 1; }; \
+	if [ ! -x $(BIN)/python ]; then echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV); fi
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet --group dev
+	@touch $@
+
+migrate: $(BIN)/.installed
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --no-input
+
+demo: migrate
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_demo
+
+run: demo
+	@echo
+	@echo "  newsroom is starting on http://127.0.0.1:$(PORT)/"
+	@echo "  To sign in to the admin (http://127.0.0.1:$(PORT)/admin/), create an account first:"
+	@echo "      $(BIN)/python manage.py createsuperuser"
+	@echo "  Demo editor and moderator accounts: see README.md (make run creates them)."
+	@echo
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

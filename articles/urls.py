@@ -1,0 +1,50 @@
+from django.urls import path, register_converter
+
+from . import views
+
+
+class FourDigitYearConverter:
+    regex = "[0-9]{4}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{value:04d}"
+
+
+class TwoDigitConverter:
+    """Months and days with a leading zero, so addresses read /2026/07/05/."""
+
+    regex = "[0-9]{2}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{value:02d}"
+
+
+register_converter(FourDigitYearConverter, "yyyy")
+register_converter(TwoDigitConverter, "dd")
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.front_page, name="front"),
+    path("about/", views.AboutView.as_view(), name="about"),
+    path("category/<slug:slug>/", views.CategoryArticleList.as_view(), name="category"),
+    path("tag/<slug:slug>/", views.TagArticleList.as_view(), name="tag"),
+    path("archive/", views.ArticleArchive.as_view(), name="archive"),
+    path("archive/<yyyy:year>/", views.ArticleYearArchive.as_view(), name="archive-year"),
+    path(
+        "archive/<yyyy:year>/<dd:month>/",
+        views.ArticleMonthArchive.as_view(),
+        name="archive-month",
+    ),
+    path(
+        "<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/",
+        views.ArticleDetail.as_view(),
+        name="detail",
+    ),
+]

@@ -1,0 +1,133 @@
+import datetime
+from itertools import groupby
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic.dates import MonthArchiveView, YearArchiveView
+from taggit.models import Tag
+
+from .models import About, Article, Category
+
+FRONT_PAGE_LATEST = 8
+FRONT_PAGE_PER_CATEGORY = 4
+
+
+def front_page(request):
+    published = Article.objects.published().for_listing()
+    lead = published.filter(is_featured=True).first() or published.first()
+    latest = published.exclude(pk=lead.pk) if lead else published
+    per_category = {
+        category_id: list(stories)
+        for category_id, stories in groupby(
+            published.latest_per_category(FRONT_PAGE_PER_CATEGORY),
+            key=lambda story: story.category_id,
+        )
+    }
+    sections = [
+        (category, per_category[category.pk])
+        for category in Category.objects.all()
+        if category.pk in per_category
+    ]
+    return render(
+        request,
+        "articles/front_page.html",
+        {"lead": lead, "latest": latest[:FRONT_PAGE_LATEST], "sections": sections},
+    )
+
+
+class ArticleDetail(DetailView):
+    """One story. Staff may also open drafts and scheduled stories, marked as not public."""
+
+    context_object_name = "article"
+
+    def get_queryset(self):
+        articles = Article.objects.select_related("category", "author").prefetch_related("tags")
+        if self.request.user.is_staff:
+            return articles
+        return articles.published()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            day = datetime.date(kwargs["year"], kwargs["month"], kwargs["day"])
+        except ValueError:
+            raise Http404("No such date.") from None
+        self.object = self.get_object()
+        # The date is part of the address for readers, not for lookup: if the story's date
+        # changed since a link was shared, send the reader to where it lives now.
+        if timezone.localdate(self.object.published_at) != day:
+            return redirect(self.object, permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+
+class CategoryArticleList(ListView):
+    template_name = "articles/category_detail.html"
+    paginate_by = settings.ARTICLES_PER_PAGE
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        return Article.objects.published().for_listing().filter(category=self.category)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(category=self.category, **kwargs)
+
+
+class TagArticleList(ListView):
+    template_name = "articles/tag_detail.html"
+    paginate_by = settings.ARTICLES_PER_PAGE
+    context_object_name = "articles"
+    # A tag used only on drafts must not reveal itself.
+    allow_empty = False
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return Article.objects.published().for_listing().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class ArchiveMixin:
+    date_field = "published_at"
+    paginate_by = settings.ARTICLES_PER_PAGE
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+
+class ArticleArchive(TemplateView):
+    """The "Articles Archive": every month that has stories, grouped by year, with counts."""
+
+    template_name = "articles/article_archive.html"
+
+    def get_context_data(self, **kwargs):
+        months = Article.objects.published().month_counts()
+        years = [
+            (year, list(group))
+            for year, group in groupby(months, key=lambda row: row["month"].year)
+        ]
+        return super().get_context_data(years=years, **kwargs)
+
+
+class ArticleYearArchive(ArchiveMixin, YearArchiveView):
+    make_object_list = True
+
+    def get_context_data(self, **kwargs):
+        year = int(self.get_year())
+        months = Article.objects.published().filter(published_at__year=year).month_counts()
+        return super().get_context_data(months=months, **kwargs)
+
+
+class ArticleMonthArchive(ArchiveMixin, MonthArchiveView):
+    month_format = "%m"
+
+
+class AboutView(TemplateView):
+    template_name = "articles/about.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page=About.load(), **kwargs)

@@ -1,0 +1,66 @@
+"""Small factories, one per model: each makes a valid object and takes overrides."""
+
+import io
+import itertools
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import Article, Category
+from comments.models import Comment
+
+_sequence = itertools.count(1)
+
+
+def make_user(username=None, groups=(), **fields):
+    User = get_user_model()
+    user = User.objects.create_user(
+        username=username or f"user{next(_sequence)}", password="correct-horse-battery", **fields
+    )
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    return user
+
+
+def make_category(**fields):
+    n = next(_sequence)
+    defaults = {"name": f"Section {n}", "slug": f"section-{n}", "position": n}
+    return Category.objects.create(**{**defaults, **fields})
+
+
+def make_article(tags=(), **fields):
+    n = next(_sequence)
+    defaults = {
+        "title": f"Story number {n}",
+        "slug": f"story-number-{n}",
+        "standfirst": f"The summary of story {n}.",
+        "body": f"<p>The body of story {n}.</p>",
+        "status": Article.Status.PUBLISHED,
+        "published_at": timezone.now() - timedelta(hours=n),
+    }
+    if "category" not in fields:
+        defaults["category"] = make_category()
+    article = Article.objects.create(**{**defaults, **fields})
+    if tags:
+        article.tags.set(list(tags))
+    return article
+
+
+def make_comment(article=None, **fields):
+    n = next(_sequence)
+    defaults = {
+        "article": article or make_article(),
+        "name": f"Reader {n}",
+        "email": f"reader{n}@example.com",
+        "body": f"Comment number {n}.",
+    }
+    return Comment.objects.create(**{**defaults, **fields})
+
+
+def image_upload(name="photo.jpg", size=(640, 360), format="JPEG"):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (30, 60, 110)).save(buffer, format)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{format.lower()}")
