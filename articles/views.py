@@ -11,7 +11,7 @@ from taggit.models import Tag
 
 from .models import About, Article, Category
 
-FRONT_PAGE_LATEST = 8
+FRONT_PAGE_LATEST = 6
 FRONT_PAGE_PER_CATEGORY = 4
 
 
@@ -61,6 +61,9 @@ class ArticleDetail(DetailView):
             return redirect(self.object, permanent=True)
         return self.render_to_response(self.get_context_data(object=self.object))
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(current_category=self.object.category, **kwargs)
+
 
 class CategoryArticleList(ListView):
     template_name = "articles/category_detail.html"
@@ -72,7 +75,9 @@ class CategoryArticleList(ListView):
         return Article.objects.published().for_listing().filter(category=self.category)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(category=self.category, **kwargs)
+        return super().get_context_data(
+            category=self.category, current_category=self.category, **kwargs
+        )
 
 
 class TagArticleList(ListView):

@@ -39,6 +39,9 @@ class CommentForm(forms.ModelForm):
             },
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+
     @property
     def is_bot(self):
         return bool(self.cleaned_data.get("website"))

@@ -17,3 +17,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# The live server's thread must not keep a connection open past the run, or the test
+# database cannot be dropped on PostgreSQL.
+DATABASES["default"]["CONN_MAX_AGE"] = 0

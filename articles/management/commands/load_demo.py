@@ -1,0 +1,173 @@
+import io
+import random
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageColor, ImageDraw, ImageFilter
+
+from articles import demo_content
+from articles.models import PLACEHOLDER_SUMMARY, About, Article, Category
+from comments.models import Comment
+
+# Known passwords are for a developer's machine only: these accounts are made only with DEBUG on.
+DEMO_STAFF = [
+    ("editor", "demo-editor-pass", "Editors"),
+    ("moderator", "demo-moderator-pass", "Moderators"),
+]
+
+PALETTES = [
+    ("#1d3f6e", "#6f9bd1"),
+    ("#6e1d2a", "#d17a6f"),
+    ("#1d5e4a", "#7fc9a6"),
+    ("#4a3b6e", "#a99bd6"),
+    ("#6e5a1d", "#d6be7a"),
+    ("#2d2d2d", "#9a9a9a"),
+    ("#1d5a6e", "#7ac3d6"),
+]
+
+
+def demo_image(seed, palette):
+    """An abstract picture (no network, no stock photos): soft shapes over a gradient."""
+    rng = random.Random(seed)
+    width, height = 1200, 675
+    dark, light = (ImageColor.getrgb(colour) for colour in palette)
+    gradient = Image.linear_gradient("L").resize((width, height))
+    image = Image.composite(
+        Image.new("RGB", (width, height), light), Image.new("RGB", (width, height), dark), gradient
+    )
+    draw = ImageDraw.Draw(image, "RGBA")
+    for _ in range(14):
+        x, y = rng.randrange(width), rng.randrange(height)
+        radius = rng.randrange(40, 260)
+        alpha = rng.randrange(30, 90)
+        fill = (*rng.choice([dark, light, (255, 255, 255)]), alpha)
+        draw.ellipse([x - radius, y - radius, x + radius, y + radius], fill=fill)
+    image = image.filter(ImageFilter.GaussianBlur(3))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
+    return ContentFile(buffer.getvalue())
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill the site with demo content: About text, categories, authors, stories with images "
+        "and tags, and approved and pending comments. Safe to run again: it only adds what is "
+        "missing and never overwrites an editor's changes."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-images", action="store_true", help="Skip generating featured images (faster)."
+        )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        self.load_about()
+        categories = self.load_categories()
+        authors = self.load_authors()
+        created = 0
+        now = timezone.now()
+        for index, story in enumerate(demo_content.STORIES):
+            if Article.objects.filter(slug=story["slug"]).exists():
+                continue
+            self.create_story(story, index, now, categories, authors, options["no_images"])
+            created += 1
+        if settings.DEBUG:
+            self.load_demo_staff()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo content ready: {created} new stories "
+                f"({Article.objects.count()} in all, {Comment.objects.count()} comments)."
+            )
+        )
+
+    def load_about(self):
+        about = About.load()
+        # Only replace the placeholder: an owner's own words are never overwritten.
+        if about.summary == PLACEHOLDER_SUMMARY:
+            for field, value in demo_content.SITE.items():
+                setattr(about, field, value)
+            about.save()
+
+    def load_categories(self):
+        categories = {}
+        for data in demo_content.CATEGORIES:
+            category, _ = Category.objects.get_or_create(
+                slug=data["slug"],
+                defaults={key: data[key] for key in ("name", "description", "position")},
+            )
+            categories[category.slug] = category
+        return categories
+
+    def load_authors(self):
+        User = get_user_model()
+        authors = {}
+        for data in demo_content.AUTHORS:
+            user, created = User.objects.get_or_create(
+                username=data["username"],
+                defaults={key: data[key] for key in ("first_name", "last_name", "email")},
+            )
+            if created:
+                user.set_unusable_password()
+                user.save()
+            authors[user.username] = user
+        return authors
+
+    def create_story(self, story, index, now, categories, authors, no_images):
+        published_at = timezone.localtime(now).replace(
+            hour=story["hour"], minute=(index * 7) % 60, second=0, microsecond=0
+        ) - timedelta(days=story["days_ago"])
+        if story["days_ago"] >= 0 and published_at > now:
+            # Today's stories must already be out, whatever the hour now.
+            published_at = now - timedelta(minutes=20 * (index + 1))
+        category = categories[story["category"]]
+        article = Article(
+            title=story["title"],
+            slug=story["slug"],
+            standfirst=story["standfirst"],
+            body=story["body"].strip(),
+            category=category,
+            author=authors[story["author"]],
+            byline=story.get("byline", ""),
+            status=story["status"],
+            published_at=published_at,
+            is_featured=story["featured"],
+            allow_comments=story["allow_comments"],
+            featured_image_alt=story["image"]["alt"],
+            featured_image_caption=story["image"]["caption"],
+            featured_image_credit=story["image"]["credit"],
+        )
+        if not no_images:
+            palette = PALETTES[category.position % len(PALETTES)]
+            article.featured_image.save(
+                f"{story['slug']}.jpg", demo_image(story["slug"], palette), save=False
+            )
+        article.save()
+        article.tags.set(story["tags"])
+        for offset, data in enumerate(story["comments"], start=1):
+            Comment.objects.create(
+                article=article,
+                name=data["name"],
+                email=data["email"],
+                body=data["body"],
+                status=Comment.Status.APPROVED if data["approved"] else Comment.Status.PENDING,
+                created_at=min(published_at + timedelta(hours=offset * 3), now),
+            )
+
+    def load_demo_staff(self):
+        User = get_user_model()
+        for username, password, group_name in DEMO_STAFF:
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"is_staff": True}
+            )
+            if created:
+                user.set_password(password)
+                user.save()
+                user.groups.add(Group.objects.get(name=group_name))
+                self.stdout.write(f"Demo account: {username} / {password} ({group_name})")
