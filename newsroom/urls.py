@@ -6,6 +6,8 @@ from django.views.static import serve
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "Newsroom"
+# The changelists need the width more than a second menu does.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("admin/", admin.site.urls),
