@@ -10,12 +10,27 @@ from .factories import make_article, make_user
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def test_a_readers_comment_is_approved_by_a_moderator_and_appears(live_server, browser):
+@pytest.fixture
+def new_page(browser):
+    """A page in a browser context of its own (its own cookies), closed after the test so that
+    no keep-alive connection to the live server outlives it."""
+    contexts = []
+
+    def open_page():
+        contexts.append(browser.new_context())
+        return contexts[-1].new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def test_a_readers_comment_is_approved_by_a_moderator_and_appears(live_server, new_page):
     story = make_article(title="Kazakhstan joins the Abraham Accords")
     make_user("moira", groups=["Moderators"], is_staff=True)
     story_url = live_server.url + story.get_absolute_url()
 
-    reader = browser.new_page()
+    reader = new_page()
     reader.goto(story_url)
     reader.get_by_label("Name", exact=True).fill("Daniyar")
     reader.get_by_label("Email", exact=True).fill("daniyar@example.com")
@@ -24,7 +39,7 @@ def test_a_readers_comment_is_approved_by_a_moderator_and_appears(live_server, b
     expect(reader.get_by_text("will appear once a moderator has approved it")).to_be_visible()
     expect(reader.locator(".comment-list")).to_have_count(0)
 
-    moderator = browser.new_context().new_page()
+    moderator = new_page()
     moderator.goto(live_server.url + "/admin/")
     moderator.get_by_label("Username").fill("moira")
     moderator.get_by_label("Password").fill("correct-horse-battery")
