@@ -4,6 +4,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from .forms import AboutAdminForm, ArticleAdminForm
 from .models import About, Article, Category
 
 
@@ -44,6 +45,7 @@ class PublicationFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = ["title", "state", "published_at", "category", "author", "is_featured"]
     list_filter = [PublicationFilter, "category", "published_at", "is_featured"]
     list_select_related = ["category", "author"]
@@ -85,6 +87,7 @@ class ArticleAdmin(admin.ModelAdmin):
 class AboutAdmin(admin.ModelAdmin):
     """One row only: the list view goes straight to it, and it cannot be added or deleted."""
 
+    form = AboutAdminForm
     fields = ["site_name", "tagline", "summary", "body"]
 
     def has_add_permission(self, request):

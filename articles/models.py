@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
+from .html import sanitize_html
+
 
 class CategoryQuerySet(models.QuerySet):
     def with_published_count(self):
@@ -160,6 +162,10 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         day = timezone.localdate(self.published_at)
         return reverse(
@@ -236,6 +242,7 @@ class About(models.Model):
 
     def save(self, *args, **kwargs):
         self.pk = 1
+        self.body = sanitize_html(self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
