@@ -1,6 +1,8 @@
+from functools import partial
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.urls import reverse
@@ -8,6 +10,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from .html import sanitize_html
+from .images import generate_renditions
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -165,6 +168,12 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
         super().save(*args, **kwargs)
+        if self.featured_image and self.featured_image.name != getattr(
+            self, "_saved_image_name", None
+        ):
+            # Resize once, after the upload is safely stored, never while a reader waits.
+            transaction.on_commit(partial(generate_renditions, self.featured_image))
+        self._saved_image_name = self.featured_image.name
 
     def get_absolute_url(self):
         day = timezone.localdate(self.published_at)
@@ -172,6 +181,12 @@ class Article(models.Model):
             "articles:detail",
             kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
         )
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        article = super().from_db(db, field_names, values, **kwargs)
+        article._saved_image_name = article.__dict__.get("featured_image")
+        return article
 
     def clean(self):
         if self.featured_image and not self.featured_image_alt.strip():
