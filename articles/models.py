@@ -7,6 +7,7 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from .html import sanitize_html
@@ -61,6 +62,11 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("category", "author")
 
+    def with_bylines(self):
+        return self.prefetch_related(
+            models.Prefetch("bylines", Byline.objects.select_related("author"))
+        )
+
     def latest_per_category(self, per_category):
         """The newest `per_category` stories of every category, in one query."""
         ranked = self.annotate(
@@ -85,6 +91,7 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
 
     title = models.CharField(max_length=200)
@@ -111,7 +118,13 @@ class Article(models.Model):
     byline = models.CharField(
         max_length=200,
         blank=True,
-        help_text="Shown instead of the author's name, e.g. “By our Central Asia correspondent”.",
+        help_text=(
+            "Free text shown instead of the authors' names, "
+            "e.g. “By our Central Asia correspondent”."
+        ),
+    )
+    authors = models.ManyToManyField(
+        "Author", through="Byline", related_name="articles", blank=True
     )
     featured_image = models.ImageField(
         upload_to="articles/%Y/%m/",
@@ -137,15 +150,23 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    revised_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the headline, standfirst or text last changed after publication.",
+    )
     is_featured = models.BooleanField(
         "lead story", default=False, help_text="The newest featured story leads the front page."
     )
     allow_comments = models.BooleanField(default=True)
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        permissions = [("publish_article", "Can publish, schedule and feature articles")]
         get_latest_by = "published_at"
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_published_idx"),
@@ -158,7 +179,8 @@ class Article(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "published"]), name="article_status_valid"
+                condition=Q(status__in=["draft", "review", "published"]),
+                name="article_status_valid",
             ),
         ]
 
@@ -167,13 +189,22 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
-        super().save(*args, **kwargs)
-        if self.featured_image and self.featured_image.name != getattr(
-            self, "_saved_image_name", None
+        saved = getattr(self, "_saved", {})
+        if saved.get("is_public") and any(
+            saved[field] != getattr(self, field) for field in REVISED_FIELDS
         ):
+            self.revised_at = timezone.now()
+        super().save(*args, **kwargs)
+        SlugRedirect.objects.filter(old_slug=self.slug).delete()
+        if saved.get("is_public") and saved["slug"] != self.slug:
+            # A published address keeps working after the slug changes.
+            SlugRedirect.objects.update_or_create(
+                old_slug=saved["slug"], defaults={"article": self}
+            )
+        if self.featured_image and self.featured_image.name != saved.get("featured_image"):
             # Resize once, after the upload is safely stored, never while a reader waits.
             transaction.on_commit(partial(generate_renditions, self.featured_image))
-        self._saved_image_name = self.featured_image.name
+        self._remember_saved_state()
 
     def get_absolute_url(self):
         day = timezone.localdate(self.published_at)
@@ -185,8 +216,26 @@ class Article(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         article = super().from_db(db, field_names, values, **kwargs)
-        article._saved_image_name = article.__dict__.get("featured_image")
+        article._remember_saved_state()
         return article
+
+    def _remember_saved_state(self):
+        """What the stored row says, to tell what a save changes."""
+        fields = self.__dict__
+        self._saved = {name: fields.get(name) for name in (*REVISED_FIELDS, "slug")}
+        self._saved["featured_image"] = getattr(fields.get("featured_image"), "name", None) or (
+            fields.get("featured_image")
+        )
+        self._saved["is_public"] = (
+            fields.get("status") == self.Status.PUBLISHED
+            and fields.get("published_at") is not None
+            and fields["published_at"] <= timezone.now()
+        )
+
+    @property
+    def was_public(self):
+        """True when the stored version of the story is out: its address must keep working."""
+        return getattr(self, "_saved", {}).get("is_public", False)
 
     def clean(self):
         if self.featured_image and not self.featured_image_alt.strip():
@@ -204,26 +253,112 @@ class Article(models.Model):
 
     @property
     def state_label(self):
-        """Draft, Scheduled or Published: what an editor needs to know at a glance."""
-        if self.status == self.Status.DRAFT:
-            return "Draft"
+        """Draft, In review, Scheduled or Published: what an editor needs at a glance."""
+        if self.status != self.Status.PUBLISHED:
+            return self.get_status_display()
         return "Scheduled" if self.is_scheduled else "Published"
 
     @property
+    def credited_authors(self):
+        """The story's authors in byline order (prefetch `bylines__author` in lists)."""
+        return [byline.author for byline in self.bylines.all()]
+
+    @property
     def byline_text(self):
+        """The byline as plain text: free text, else the authors, else the writer's name."""
         if self.byline:
             return self.byline
+        names = [author.name for author in self.credited_authors]
+        if names:
+            return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
         if self.author:
             return self.author.get_full_name() or self.author.get_username()
         return ""
 
     @property
-    def was_updated(self):
-        """True when the story changed noticeably after it went out."""
-        return self.updated_at - max(self.published_at, self.created_at) > UPDATE_GRACE
+    def last_updated(self):
+        """When readers were last told of a change: a correction, an update or a revision."""
+        notes = [note.created_at for note in self.corrections.all()]
+        dates = [date for date in (*notes, self.revised_at) if date]
+        return max(dates) if dates else None
 
 
-UPDATE_GRACE = timezone.timedelta(hours=1)
+# Changing these after publication is a revision readers are told about ("Updated …").
+REVISED_FIELDS = ("title", "standfirst", "body")
+
+
+class Author(models.Model):
+    """A person credited in bylines; may or may not have an account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author_profile",
+        help_text="The account this person signs in with, if any.",
+    )
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    bio = models.TextField("short bio", max_length=600, blank=True)
+    photo = models.ImageField(upload_to="authors/", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_unique_author")
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"
+
+
+class Correction(models.Model):
+    """A dated note appended to a published story, shown to readers newest first."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(
+        help_text="Plain text: what was wrong and what is right, or what is new."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.article}"
+
+
+class SlugRedirect(models.Model):
+    """An old slug of a published story, so links shared before a rename keep working."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
+
 
 PLACEHOLDER_SUMMARY = (
     "Lorem ipsum dolor sit amet, consectetur adipiscing elit. Sed do eiusmod tempor "

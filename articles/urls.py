@@ -35,6 +35,8 @@ urlpatterns = [
     path("about/", views.AboutView.as_view(), name="about"),
     path("category/<slug:slug>/", views.CategoryArticleList.as_view(), name="category"),
     path("tag/<slug:slug>/", views.TagArticleList.as_view(), name="tag"),
+    path("author/<slug:slug>/", views.AuthorArticleList.as_view(), name="author"),
+    path("preview/<int:pk>/", views.ArticlePreview.as_view(), name="preview"),
     path("archive/", views.ArticleArchive.as_view(), name="archive"),
     path("archive/<yyyy:year>/", views.ArticleYearArchive.as_view(), name="archive-year"),
     path(

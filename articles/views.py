@@ -5,11 +5,13 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
-from .models import About, Article, Category
+from .models import About, Article, Author, Category, SlugRedirect
 
 FRONT_PAGE_LATEST = 6
 FRONT_PAGE_PER_CATEGORY = 4
@@ -17,7 +19,8 @@ FRONT_PAGE_PER_CATEGORY = 4
 
 def front_page(request):
     published = Article.objects.published().for_listing()
-    lead = published.filter(is_featured=True).first() or published.first()
+    with_bylines = published.with_bylines()
+    lead = with_bylines.filter(is_featured=True).first() or with_bylines.first()
     latest = published.exclude(pk=lead.pk) if lead else published
     per_category = {
         category_id: list(stories)
@@ -44,7 +47,11 @@ class ArticleDetail(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        articles = Article.objects.select_related("category", "author").prefetch_related("tags")
+        articles = (
+            Article.objects.select_related("category", "author")
+            .with_bylines()
+            .prefetch_related("tags", "corrections")
+        )
         if self.request.user.is_staff:
             return articles
         return articles.published()
@@ -54,7 +61,15 @@ class ArticleDetail(DetailView):
             day = datetime.date(kwargs["year"], kwargs["month"], kwargs["day"])
         except ValueError:
             raise Http404("No such date.") from None
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            # A story renamed after publication keeps its old address as a redirect.
+            moved = SlugRedirect.objects.filter(old_slug=kwargs["slug"]).select_related("article")
+            old = moved.first()
+            if old and old.article.is_public:
+                return redirect(old.article, permanent=True)
+            raise
         # The date is part of the address for readers, not for lookup: if the story's date
         # changed since a link was shared, send the reader to where it lives now.
         if timezone.localdate(self.object.published_at) != day:
@@ -63,6 +78,30 @@ class ArticleDetail(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(current_category=self.object.category, **kwargs)
+
+
+@method_decorator(never_cache, name="dispatch")
+class ArticlePreview(ArticleDetail):
+    """Staff see any story, draft or scheduled, exactly as readers will, from the admin."""
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise Http404("No such story.")
+        self.object = self.get_object()
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+
+class AuthorArticleList(ListView):
+    template_name = "articles/author_detail.html"
+    paginate_by = settings.ARTICLES_PER_PAGE
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        return Article.objects.published().for_listing().filter(bylines__author=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
 
 
 class CategoryArticleList(ListView):

@@ -64,3 +64,32 @@ def image_upload(name="photo.jpg", size=(640, 360), format="JPEG"):
     buffer = io.BytesIO()
     Image.new("RGB", size, (30, 60, 110)).save(buffer, format)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{format.lower()}")
+
+
+def article_admin_data(category, **fields):
+    """A complete POST for the article admin form, inline formsets included."""
+    now = timezone.localtime()
+    data = {
+        "title": "A story",
+        "slug": "a-story",
+        "standfirst": "",
+        "body": "<p>Text.</p>",
+        "category": category.pk,
+        "tags": "",
+        "byline": "",
+        "featured_image_alt": "",
+        "featured_image_caption": "",
+        "featured_image_credit": "",
+        "status": "draft",
+        "published_at_0": now.strftime("%d/%m/%Y"),
+        "published_at_1": now.strftime("%H:%M:%S"),
+        "allow_comments": "on",
+    }
+    for prefix in ("bylines", "corrections"):
+        data |= {
+            f"{prefix}-TOTAL_FORMS": "0",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+    return data | fields
