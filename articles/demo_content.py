@@ -160,6 +160,20 @@ STORIES = [
             "caption": "Kazakhstan has had diplomatic relations with Israel since 1992.",
             "credit": "Photo: Meridian staff",
         },
+        "corrections": [
+            {
+                "kind": "correction",
+                "hours_later": 1,
+                "text": "An earlier version of this story gave the value of the tungsten project "
+                "as $1.1 million. It is $1.1 billion.",
+            },
+            {
+                "kind": "update",
+                "hours_later": 3,
+                "text": "Adds the foreign ministry's statement that the decision "
+                "does not change Kazakhstan's position on a Palestinian state.",
+            },
+        ],
         "comments": [
             {
                 "name": "Daniyar K.",

@@ -42,6 +42,8 @@ def test_demo_fills_a_real_looking_site_and_is_safe_to_rerun(client, settings):
         "Starlink",
         "Veon",
         "<blockquote>",
+        "Corrections and updates",
+        'rel="author"',
     ):
         assert text in page, text
     assert story.featured_image.storage.exists(story.featured_image.name)

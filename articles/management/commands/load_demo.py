@@ -9,14 +9,24 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from PIL import Image, ImageColor, ImageDraw, ImageFilter
 
 from articles import demo_content
-from articles.models import PLACEHOLDER_SUMMARY, About, Article, Category
+from articles.models import (
+    PLACEHOLDER_SUMMARY,
+    About,
+    Article,
+    Author,
+    Byline,
+    Category,
+    Correction,
+)
 from comments.models import Comment
 
 # Known passwords are for a developer's machine only: these accounts are made only with DEBUG on.
 DEMO_STAFF = [
+    ("writer", "demo-writer-pass", "Writers"),
     ("editor", "demo-editor-pass", "Editors"),
     ("moderator", "demo-moderator-pass", "Moderators"),
 ]
@@ -116,7 +126,15 @@ class Command(BaseCommand):
             if created:
                 user.set_unusable_password()
                 user.save()
-            authors[user.username] = user
+            profile, _ = Author.objects.get_or_create(
+                user=user,
+                defaults={
+                    "name": f"{user.first_name} {user.last_name}",
+                    "slug": slugify(f"{user.first_name} {user.last_name}"),
+                    "bio": data.get("bio", ""),
+                },
+            )
+            authors[user.username] = profile
         return authors
 
     def create_story(self, story, index, now, categories, authors, no_images):
@@ -133,7 +151,7 @@ class Command(BaseCommand):
             standfirst=story["standfirst"],
             body=story["body"].strip(),
             category=category,
-            author=authors[story["author"]],
+            author=authors[story["author"]].user,
             byline=story.get("byline", ""),
             status=story["status"],
             published_at=published_at,
@@ -150,6 +168,15 @@ class Command(BaseCommand):
             )
         article.save()
         article.tags.set(story["tags"])
+        if not article.byline:
+            Byline.objects.create(article=article, author=authors[story["author"]])
+        for note in story.get("corrections", []):
+            Correction.objects.create(
+                article=article,
+                kind=note["kind"],
+                text=note["text"],
+                created_at=min(published_at + timedelta(hours=note["hours_later"]), now),
+            )
         for offset, data in enumerate(story["comments"], start=1):
             Comment.objects.create(
                 article=article,
