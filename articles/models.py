@@ -203,7 +203,8 @@ class Article(models.Model):
             )
         if self.featured_image and self.featured_image.name != saved.get("featured_image"):
             # Resize once, after the upload is safely stored, never while a reader waits.
-            transaction.on_commit(partial(generate_renditions, self.featured_image))
+            # robust: a failed resize is logged; it must not undo or fail the editor's save.
+            transaction.on_commit(partial(generate_renditions, self.featured_image), robust=True)
         self._remember_saved_state()
 
     def get_absolute_url(self):
