@@ -1,6 +1,7 @@
 from functools import partial
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, F, Q, Window
@@ -160,9 +161,11 @@ class Article(models.Model):
         "lead story", default=False, help_text="The newest featured story leads the front page."
     )
     allow_comments = models.BooleanField(default=True)
+    # Filled on PostgreSQL only (weighted title > standfirst > body, tags); NULL elsewhere.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"])
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -348,6 +351,23 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.article}"
+
+
+class ArticleView(models.Model):
+    """Page views of a story in one hour, flushed in batches from counters in the cache."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="views")
+    hour = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "hour"], name="article_view_unique_hour")
+        ]
+        indexes = [models.Index(fields=["hour", "article"], name="article_view_hour_idx")]
+
+    def __str__(self):
+        return f"{self.article} at {self.hour:%Y-%m-%d %H}:00: {self.count}"
 
 
 class SlugRedirect(models.Model):
