@@ -1,30 +1,76 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from .models import Comment
 
+# One-click decisions in each row of the queue: status, button label, past tense for the message.
+DECISIONS = [
+    (Comment.Status.APPROVED, "Approve", "approved"),
+    (Comment.Status.REJECTED, "Reject", "rejected"),
+    (Comment.Status.SPAM, "Spam", "marked as spam"),
+]
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Status, opening on the pending comments: the queue is what a moderator comes for."""
+
+    title = "status"
+    # The address the plain field filter used, so bookmarks and links keep working.
+    parameter_name = "status__exact"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return [(self.ALL, "All"), *Comment.Status.choices]
+
+    def value(self):
+        return super().value() or Comment.Status.PENDING
+
+    def queryset(self, request, queryset):
+        if self.value() == self.ALL:
+            return queryset
+        return queryset.filter(status=self.value())
+
+    def choices(self, changelist):
+        choices = super().choices(changelist)
+        next(choices)  # Django's own "All" drops the parameter, which here means "Pending".
+        yield from choices
+
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    """The moderation queue: pending comments first, decided in bulk."""
+    """The moderation queue: pending comments, newest first, decided one by one or in bulk."""
 
-    list_display = ["excerpt", "name", "article_link", "status", "created_at"]
-    list_filter = ["status", "created_at"]
-    list_select_related = ["article"]
+    list_display = [
+        "excerpt",
+        "name",
+        "article_link",
+        "status",
+        "created_at",
+        "moderation_buttons",
+    ]
+    list_filter = [StatusFilter, "created_at"]
+    list_select_related = ["article", "parent"]
     search_fields = ["body", "name", "email", "article__title"]
     date_hierarchy = "created_at"
     actions = ["approve", "reject", "mark_spam"]
     list_per_page = 50
+    # The status filter counts every status; "N total" would link to the pending queue again.
+    show_facets = admin.ShowFacets.ALWAYS
+    show_full_result_count = False
     fields = [
         "article",
+        "parent",
         "name",
         "email",
         "body",
         "status",
+        "spam_reason",
         "created_at",
         "ip_address",
         "user_agent",
@@ -33,6 +79,8 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     readonly_fields = [
         "article",
+        "parent",
+        "spam_reason",
         "created_at",
         "ip_address",
         "user_agent",
@@ -48,21 +96,71 @@ class CommentAdmin(admin.ModelAdmin):
         )
         return [pending_first.asc(), "-created_at"]
 
+    def get_list_display(self, request):
+        if self.has_change_permission(request):
+            return self.list_display
+        return [name for name in self.list_display if name != "moderation_buttons"]
+
     def has_add_permission(self, request):
         # Comments come from readers, not from the admin.
         return False
 
     @admin.display(description="Comment")
     def excerpt(self, comment):
-        return Truncator(comment.body).chars(80)
+        text = Truncator(comment.body).chars(80)
+        if comment.parent:
+            return f"↳ Reply to {comment.parent.name}: {text}"
+        return text
 
     @admin.display(description="Article", ordering="article__title")
     def article_link(self, comment):
+        on_site = (
+            comment.get_absolute_url()
+            if comment.status == Comment.Status.APPROVED
+            else comment.article.get_absolute_url() + "#comments"
+        )
         return format_html(
-            '<a href="{}">{}</a>',
+            '<a href="{}">{}</a> · <a href="{}">on the site</a>',
             reverse("admin:articles_article_change", args=[comment.article_id]),
             Truncator(comment.article.title).chars(60),
+            on_site,
         )
+
+    @admin.display(description="Decide")
+    def moderation_buttons(self, comment):
+        # Buttons of the changelist's own form (which carries the CSRF token): no nested forms
+        # and no JavaScript. changelist_view() picks them out.
+        return format_html_join(
+            " ",
+            '<button type="submit" class="button" name="moderate" value="{}:{}"'
+            ' aria-label="{}: comment by {}">{}</button>',
+            (
+                (status, comment.pk, label, comment.name, label)
+                for status, label, _ in DECISIONS
+                if status != comment.status
+            ),
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and "moderate" in request.POST:
+            return self.moderate_one(request)
+        return super().changelist_view(request, extra_context)
+
+    def moderate_one(self, request):
+        """Decide the one comment whose row button was pressed, then show the same page again."""
+        status, _, pk = request.POST["moderate"].partition(":")
+        verbs = {status: verb for status, _, verb in DECISIONS}
+        comment = Comment.objects.filter(pk=pk).first() if pk.isdigit() else None
+        if not self.has_change_permission(request, comment):
+            raise PermissionDenied
+        if comment is None or status not in verbs:
+            self.message_user(request, "That comment no longer exists.", messages.WARNING)
+        else:
+            Comment.objects.filter(pk=comment.pk).moderate(status, request.user)
+            self.message_user(
+                request, f"The comment by {comment.name} was {verbs[status]}.", messages.SUCCESS
+            )
+        return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         if "status" in form.changed_data:

@@ -1,19 +1,71 @@
+import re
+from datetime import timedelta
+
 from django import forms
+from django.conf import settings
+from django.core import signing
+from django.utils import timezone
 
 from .models import BODY_MAX_LENGTH, Comment
 
+SHOWN_AT_SALT = "comments.form-shown-at"
+# A form left open longer than this (or a page cached longer) must be posted again.
+FORM_MAX_AGE = timedelta(days=1)
+FORM_EXPIRED = (
+    "We could not check when this form was opened: it was open too long or was damaged. "
+    "Please post your comment again — what you wrote is kept below."
+)
+BAD_PARENT = (
+    "The comment you were replying to can no longer be answered: it may have been removed. "
+    "Post again to add your comment on its own — what you wrote is kept below."
+)
+LINK = re.compile(r"(?:https?://|\bwww\.)\S+", re.IGNORECASE)
+
+
+def shown_at_token(at=None):
+    """A signed note of when the form was shown, so a post can tell how fast it came back."""
+    at = timezone.now() if at is None else at
+    return signing.dumps(at.timestamp(), salt=SHOWN_AT_SALT)
+
+
+class ShownAtField(forms.CharField):
+    """The signed time the form was shown, cleaned to the seconds it took to post it."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            initial=shown_at_token, error_messages={"required": FORM_EXPIRED}, **kwargs
+        )
+
+    def bound_data(self, data, initial):
+        # A form shown again (with errors) always carries a fresh time, never the posted one.
+        return initial
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            shown_at = float(signing.loads(value, salt=SHOWN_AT_SALT))
+        except (signing.BadSignature, TypeError, ValueError):
+            raise forms.ValidationError(FORM_EXPIRED, code="invalid") from None
+        elapsed = timezone.now().timestamp() - shown_at
+        if not 0 <= elapsed <= FORM_MAX_AGE.total_seconds():
+            raise forms.ValidationError(FORM_EXPIRED, code="expired")
+        return elapsed
+
 
 class CommentForm(forms.ModelForm):
-    # Bots fill in every field; people never see this one. A filled-in honeypot is dropped.
+    # Bots fill in every field; people never see this one.
     website = forms.CharField(
         required=False,
         label="Leave this field empty",
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
+    shown_at = ShownAtField()
 
     class Meta:
         model = Comment
-        fields = ["name", "email", "body"]
+        fields = ["name", "email", "body", "parent"]
         labels = {"name": "Name", "email": "Email", "body": "Comment"}
         help_texts = {
             "email": "Never shown publicly.",
@@ -23,6 +75,7 @@ class CommentForm(forms.ModelForm):
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "body": forms.Textarea(attrs={"rows": 6}),
+            "parent": forms.HiddenInput,
         }
         error_messages = {
             "name": {"required": "Please give a name to show with your comment."},
@@ -37,11 +90,41 @@ class CommentForm(forms.ModelForm):
                     "(it has %(show_value)d)."
                 ),
             },
+            "parent": {"invalid_choice": BAD_PARENT},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, article, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
+        self.instance.article = article
+        # Only a published comment under this same story can be replied to.
+        self.fields["parent"].queryset = Comment.objects.approved().filter(article=article)
+
+    def clean_parent(self):
+        parent = self.cleaned_data["parent"]
+        if parent is None or parent.parent_id is None:
+            return parent
+        # Replies go one level deep: a reply to a reply joins the thread it is in.
+        thread = parent.parent
+        if thread.status != Comment.Status.APPROVED:
+            raise forms.ValidationError(BAD_PARENT, code="invalid_choice")
+        return thread
 
     @property
-    def is_bot(self):
-        return bool(self.cleaned_data.get("website"))
+    def replying_to(self):
+        """The comment this form answers, if any: for "Replying to NAME" above the form."""
+        if self.is_bound:
+            return getattr(self, "cleaned_data", {}).get("parent")
+        return self.initial.get("parent")
+
+    @property
+    def spam_reason(self):
+        """Why a valid form looks like a bot's work, or "" when it looks like a person's."""
+        data = self.cleaned_data
+        if data["website"]:
+            return "Filled in the hidden field that people never see."
+        if data["shown_at"] < settings.COMMENTS_MIN_SECONDS:
+            return f"Posted {data['shown_at']:.1f} seconds after the form was shown."
+        links = len(LINK.findall(data["name"])) + len(LINK.findall(data["body"]))
+        if links > settings.COMMENTS_MAX_LINKS:
+            return f"Contains {links} links (more than {settings.COMMENTS_MAX_LINKS})."
+        return ""

@@ -1,32 +1,88 @@
+import ipaddress
+import math
+import time
+
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from articles.views import ArticleDetail
 
 from .forms import CommentForm
+from .models import Comment, comments_are_open
 
 AWAITING_MODERATION = "Thank you. Your comment will appear once a moderator has approved it."
+PUBLISHED = "Thank you. Your comment is published."
+CLOSED = "Comments are closed on this story."
+
+
+def client_ip(request):
+    """The reader's IP address. Behind a proxy, REMOTE_ADDR is the proxy's own address, so the
+    proxy's header (COMMENTS_CLIENT_IP_HEADER) is read instead: its last entry is the one the
+    proxy itself added, which a reader cannot forge."""
+    address = request.META.get("REMOTE_ADDR", "")
+    if settings.COMMENTS_CLIENT_IP_HEADER:
+        forwarded = request.headers.get(settings.COMMENTS_CLIENT_IP_HEADER, "")
+        address = forwarded.split(",")[-1].strip() or address
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def seconds_until_allowed(ip):
+    """Count a comment post from `ip`; return 0 if it is within COMMENTS_RATE_LIMIT, else the
+    seconds until it would be. Counted in the shared cache, so every server process agrees."""
+    if not settings.COMMENTS_RATE_LIMIT or ip is None:
+        return 0
+    limit, period = settings.COMMENTS_RATE_LIMIT
+    now = time.time()
+    window = int(now // period)
+    key = f"comments:posts:{ip}:{window}"
+    cache.add(key, 0, timeout=period)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # Expired between add() and incr().
+        cache.set(key, 1, timeout=period)
+        count = 1
+    if count <= limit:
+        return 0
+    return math.ceil((window + 1) * period - now)
 
 
 @require_POST
 def post_comment(request, article_id):
     article = get_object_or_404(Article.objects.published(), pk=article_id)
-    if not article.allow_comments:
-        messages.error(request, "Comments are closed on this story.")
+    ip = client_ip(request)
+    wait = seconds_until_allowed(ip)
+    if wait:
+        response = render(
+            request,
+            "429.html",
+            {"article": article, "minutes": math.ceil(wait / 60)},
+            status=429,
+        )
+        response["Retry-After"] = str(wait)
+        return response
+
+    if not comments_are_open(article):
+        messages.error(request, CLOSED)
         return HttpResponseRedirect(article.get_absolute_url() + "#comments")
 
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, article=article)
     if form.is_valid():
-        if not form.is_bot:
-            comment = form.save(commit=False)
-            comment.article = article
-            comment.ip_address = request.META.get("REMOTE_ADDR") or None
-            comment.user_agent = request.headers.get("User-Agent", "")[:300]
-            comment.save()
-        # A bot gets the same answer as a person, so it learns nothing.
+        comment = form.save(commit=False)
+        comment.ip_address = ip
+        comment.user_agent = request.headers.get("User-Agent", "")[:300]
+        comment.receive(spam_reason=form.spam_reason, site_url=request.build_absolute_uri("/"))
+        if comment.status == Comment.Status.APPROVED:
+            messages.success(request, PUBLISHED)
+            return HttpResponseRedirect(comment.get_absolute_url())
+        # Spam gets the same answer as a person, so a bot learns nothing.
         messages.success(request, AWAITING_MODERATION)
         return HttpResponseRedirect(article.get_absolute_url() + "#comments")
 

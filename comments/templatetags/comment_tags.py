@@ -1,18 +1,57 @@
 from django import template
+from django.urls import reverse
 
 from ..forms import CommentForm
+from ..models import Comment, comments_are_open, comments_close_at
 
 register = template.Library()
 
 
 @register.inclusion_tag("comments/comments.html", takes_context=True)
 def comments_for(context, article):
-    """The approved comments under a story and the form to add one."""
+    """The approved comments under a story, replies nested, and the form to add one."""
+    request = context.get("request")
+    threads = list(article.comments.threads())
+    is_open = comments_are_open(article)
+    form = context.get("comment_form")
+    if form is None and is_open:
+        replyto = request.GET.get("replyto", "") if request else ""
+        form = CommentForm(article=article, initial={"parent": reply_target(threads, replyto)})
     return {
         "article": article,
-        "comments": article.comments.approved(),
-        "form": context.get("comment_form") or CommentForm(),
+        "threads": threads,
+        "count": len(threads) + sum(len(thread.approved_replies) for thread in threads),
+        "is_open": is_open,
+        "closes_at": comments_close_at(article),
+        "form": form,
         "messages": context.get("messages"),
-        "request": context.get("request"),
+        "request": request,
         "csrf_token": context.get("csrf_token"),
+    }
+
+
+def reply_target(threads, comment_id):
+    """The thread a "Reply" link (?replyto=ID) points to, or None if it is not on the page.
+
+    Replies go one level deep, so replying to a reply answers its thread.
+    """
+    for thread in threads:
+        if comment_id in {str(thread.pk), *(str(reply.pk) for reply in thread.approved_replies)}:
+            return thread
+    return None
+
+
+@register.inclusion_tag("comments/pending_link.html", takes_context=True)
+def pending_comments_link(context):
+    """The size of the moderation queue, linked to it, for the admin header."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not (
+        user.has_perm("comments.view_comment") or user.has_perm("comments.change_comment")
+    ):
+        return {"show": False}
+    return {
+        "show": True,
+        "count": Comment.objects.pending().count(),
+        "url": reverse("admin:comments_comment_changelist") + "?status__exact=pending",
     }
