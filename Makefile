@@ -11,7 +11,7 @@ FIND_PYTHON = for p in $(PYTHON) python3.14 python3.13 python3.12 python3 \
 	  if "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo "$$p"; exit 0; fi; \
 	done; exit 1
 
-.PHONY: run test lint format migrate demo serve clean
+.PHONY: run test lint format migrate demo serve clean screenshots
 
 $(BIN)/.installed: pyproject.toml
 	@py=$$($(FIND_PYTHON)) || { echo "newsroom needs Python 3.12 or newer (Django 6.1 requires it)."; \
@@ -49,6 +49,10 @@ lint: $(BIN)/.installed
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Photographs of the demo site and the admin for README.md (needs /usr/bin/chromium).
+screenshots: $(BIN)/.installed
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

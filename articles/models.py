@@ -1,13 +1,16 @@
 from functools import partial
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import Count, F, Q, Window
+from django.db import connections, models, transaction
+from django.db.models import Count, F, Func, OuterRef, Q, StringAgg, Subquery, Value, Window
 from django.db.models.functions import RowNumber, TruncMonth
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
@@ -55,6 +58,23 @@ class Category(models.Model):
         return reverse("articles:category", kwargs={"slug": self.slug})
 
 
+def search_config():
+    """The PostgreSQL text search configuration (stemming, stop words) for stories."""
+    return getattr(settings, "SEARCH_CONFIG", "english")
+
+
+class StripTags(Func):
+    """HTML as plain text: every tag replaced by a space (quoted `>` in attributes allowed)."""
+
+    function = "REGEXP_REPLACE"
+    output_field = models.TextField()
+
+    def __init__(self, expression):
+        super().__init__(
+            expression, Value("<([^>\"']|\"[^\"]*\"|'[^']*')*>"), Value(" "), Value("g")
+        )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: published, with a publication time that has come."""
@@ -63,10 +83,48 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("category", "author")
 
+    def most_read(self, since):
+        """Stories read since `since`, most read first, with their page views as `read_count`
+        (hourly ArticleView rows, so the window starts at the first whole hour after `since`)."""
+        return (
+            self.filter(views__hour__gte=since)
+            .annotate(read_count=models.Sum("views__count"))
+            .order_by("-read_count", "-published_at", "-id")
+        )
+
     def with_bylines(self):
         return self.prefetch_related(
             models.Prefetch("bylines", Byline.objects.select_related("author"))
         )
+
+    def related_to(self, article):
+        """Other stories, those sharing most tags with `article` first, then its section's.
+
+        One query; ties go to the same section, then to the newest.
+        """
+        tag_ids = [tag.pk for tag in article.tags.all()]  # prefetch `tags` to save a query
+        shared_tags = Count("tags", filter=Q(tags__in=tag_ids))
+        same_section = models.Case(models.When(category_id=article.category_id, then=1), default=0)
+        return (
+            self.exclude(pk=article.pk)
+            .annotate(shared_tags=shared_tags, same_section=same_section)
+            .filter(Q(shared_tags__gt=0) | Q(category_id=article.category_id))
+            .order_by("-shared_tags", "-same_section", "-published_at", "-id")
+        )
+
+    def before(self, article):
+        """Stories published before `article` (same time: lower id), the nearest first."""
+        return self.filter(
+            Q(published_at__lt=article.published_at)
+            | Q(published_at=article.published_at, pk__lt=article.pk)
+        ).order_by("-published_at", "-id")
+
+    def after(self, article):
+        """Stories published after `article` (same time: higher id), the nearest first."""
+        return self.filter(
+            Q(published_at__gt=article.published_at)
+            | Q(published_at=article.published_at, pk__gt=article.pk)
+        ).order_by("published_at", "id")
 
     def latest_per_category(self, per_category):
         """The newest `per_category` stories of every category, in one query."""
@@ -86,6 +144,26 @@ class ArticleQuerySet(models.QuerySet):
             .values("month")
             .annotate(count=Count("id"))
             .order_by("-month")
+        )
+
+    def update_search_vector(self):
+        """Refill `search_vector` of these stories in one UPDATE; PostgreSQL only, else a no-op.
+
+        Weights: title A; standfirst and tags B; body text C (see `search.py` for ranking).
+        """
+        if connections[self.db].vendor != "postgresql":
+            return 0
+        config = search_config()
+        tag_names = Article.objects.filter(pk=OuterRef("pk")).annotate(
+            names=StringAgg("tags__name", Value(" "))
+        )
+        return self.update(
+            search_vector=(
+                SearchVector("title", config=config, weight="A")
+                + SearchVector("standfirst", config=config, weight="B")
+                + SearchVector(StripTags("body"), config=config, weight="C")
+                + SearchVector(Subquery(tag_names.values("names")), config=config, weight="B")
+            )
         )
 
 
@@ -198,6 +276,7 @@ class Article(models.Model):
         ):
             self.revised_at = timezone.now()
         super().save(*args, **kwargs)
+        Article.objects.using(self._state.db).filter(pk=self.pk).update_search_vector()
         SlugRedirect.objects.filter(old_slug=self.slug).delete()
         if saved.get("is_public") and saved["slug"] != self.slug:
             # A published address keeps working after the slug changes.
@@ -286,9 +365,25 @@ class Article(models.Model):
         dates = [date for date in (*notes, self.revised_at) if date]
         return max(dates) if dates else None
 
+    @property
+    def reading_time(self):
+        """Minutes to read the body at WORDS_PER_MINUTE, at least 1."""
+        # A space before each tag keeps "end.</p><p>Next" two words once the tags are gone.
+        words = len(strip_tags(self.body.replace("<", " <")).split())
+        return max(1, round(words / WORDS_PER_MINUTE))
+
 
 # Changing these after publication is a revision readers are told about ("Updated …").
 REVISED_FIELDS = ("title", "standfirst", "body")
+# An adult's average silent reading speed of news text.
+WORDS_PER_MINUTE = 230
+
+
+@receiver(m2m_changed, sender=Article.tags.through)
+def update_search_vector_of_tags(sender, instance, action, **kwargs):
+    """Tags are searchable: refill the story's search vector when its tags change."""
+    if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, Article):
+        Article.objects.using(kwargs["using"]).filter(pk=instance.pk).update_search_vector()
 
 
 class Author(models.Model):

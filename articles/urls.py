@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, most_read, search, views
 
 
 class FourDigitYearConverter:
@@ -33,10 +33,28 @@ app_name = "articles"
 urlpatterns = [
     path("", views.front_page, name="front"),
     path("about/", views.AboutView.as_view(), name="about"),
+    path("search/", search.search, name="search"),
     path("category/<slug:slug>/", views.CategoryArticleList.as_view(), name="category"),
     path("tag/<slug:slug>/", views.TagArticleList.as_view(), name="tag"),
     path("author/<slug:slug>/", views.AuthorArticleList.as_view(), name="author"),
+    path("feeds/rss/", feeds.LatestStories(), name="feed-rss"),
+    path("feeds/atom/", feeds.LatestStories(feeds.AtomFeed), name="feed-atom"),
+    path("category/<slug:slug>/feed/rss/", feeds.CategoryStories(), name="category-feed-rss"),
+    path(
+        "category/<slug:slug>/feed/atom/",
+        feeds.CategoryStories(feeds.AtomFeed),
+        name="category-feed-atom",
+    ),
+    path("tag/<slug:slug>/feed/rss/", feeds.TagStories(), name="tag-feed-rss"),
+    path("tag/<slug:slug>/feed/atom/", feeds.TagStories(feeds.AtomFeed), name="tag-feed-atom"),
+    path("author/<slug:slug>/feed/rss/", feeds.AuthorStories(), name="author-feed-rss"),
+    path(
+        "author/<slug:slug>/feed/atom/",
+        feeds.AuthorStories(feeds.AtomFeed),
+        name="author-feed-atom",
+    ),
     path("preview/<int:pk>/", views.ArticlePreview.as_view(), name="preview"),
+    path("most-read/hit/<int:pk>/", most_read.hit, name="most-read-hit"),
     path("archive/", views.ArticleArchive.as_view(), name="archive"),
     path("archive/<yyyy:year>/", views.ArticleYearArchive.as_view(), name="archive-year"),
     path(

@@ -15,6 +15,7 @@ from .models import About, Article, Author, Category, SlugRedirect
 
 FRONT_PAGE_LATEST = 6
 FRONT_PAGE_PER_CATEGORY = 4
+RELATED_STORIES = 4
 
 
 def front_page(request):
@@ -77,7 +78,16 @@ class ArticleDetail(DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(current_category=self.object.category, **kwargs)
+        article = self.object
+        published = Article.objects.published()
+        in_section = published.filter(category_id=article.category_id)
+        return super().get_context_data(
+            current_category=article.category,
+            related=published.for_listing().related_to(article)[:RELATED_STORIES],
+            previous_story=in_section.before(article).first(),
+            next_story=in_section.after(article).first(),
+            **kwargs,
+        )
 
 
 @method_decorator(never_cache, name="dispatch")

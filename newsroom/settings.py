@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "taggit",
     "django_prose_editor",
@@ -162,3 +163,83 @@ LOGGING = {
 
 # Pagination size of category, tag and archive lists.
 ARTICLES_PER_PAGE = 20
+
+# --- Comments and moderation ---
+# Everything readers' comments and their moderators need. Each value is an environment variable,
+# listed in README.md; an unreadable value stops the site at start-up, not at a reader's post.
+
+
+def _env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def _rate_limit(name, default):
+    """Read "5/10m" as (5, 600): at most 5 posts in 10 minutes (units s, m, h); "off" as None."""
+    value = os.environ.get(name, default).strip().lower()
+    if value in {"0", "off"}:
+        return None
+    units = {"s": 1, "m": 60, "h": 3600}
+    count, slash, period = value.partition("/")
+    number, unit = (period[:-1], period[-1]) if period[-1:] in units else (period, "s")
+    try:
+        limit, seconds = int(count), int(number or 1) * units[unit]
+    except ValueError:
+        limit = seconds = 0
+    if not slash:
+        limit = 0
+    if limit < 1 or seconds < 1:
+        raise ImproperlyConfigured(f'{name} must look like "5/10m" or be "off", not {value!r}.')
+    return limit, seconds
+
+
+# Mail goes through Django 6.1's MAILERS; the old EMAIL_* settings must not be set beside it.
+# Without SMTP_HOST, messages are printed to the console, which is what development wants
+# (`manage.py check --deploy` points it out in production).
+_smtp_host = os.environ.get("SMTP_HOST", "").strip()
+if _smtp_host:
+    _smtp_use_ssl = env_bool("SMTP_USE_SSL", False)
+    _smtp_use_tls = env_bool("SMTP_USE_TLS", not _smtp_use_ssl)
+    if _smtp_use_ssl and _smtp_use_tls:
+        raise ImproperlyConfigured("Set at most one of SMTP_USE_TLS and SMTP_USE_SSL to true.")
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _smtp_host,
+                # None: 465 with SSL, 587 with STARTTLS, else 25.
+                "port": _env_int("SMTP_PORT", None),
+                "username": os.environ.get("SMTP_USER", ""),
+                "password": os.environ.get("SMTP_PASSWORD", ""),
+                "use_tls": _smtp_use_tls,
+                "use_ssl": _smtp_use_ssl,
+                # A slow mail server must not hold a reader's post for long.
+                "timeout": _env_int("SMTP_TIMEOUT", 10),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Newsroom <newsroom@localhost>")
+
+# Email the Moderators group and the superusers about each comment that enters the queue.
+COMMENTS_NOTIFY_MODERATORS = env_bool("COMMENTS_NOTIFY_MODERATORS", True)
+# Publish at once the comments of readers whose address already has an approved comment.
+COMMENTS_TRUST_RETURNING_COMMENTERS = env_bool("COMMENTS_TRUST_RETURNING_COMMENTERS", True)
+# Stories stop taking comments this many days after publication; 0 keeps them open.
+COMMENTS_CLOSE_AFTER_DAYS = _env_int("COMMENTS_CLOSE_AFTER_DAYS", 30)
+# A comment posted sooner than this after its form was shown is a bot's: it is filed as spam.
+COMMENTS_MIN_SECONDS = _env_int("COMMENTS_MIN_SECONDS", 3)
+# A comment with more links than this is filed as spam.
+COMMENTS_MAX_LINKS = _env_int("COMMENTS_MAX_LINKS", 2)
+# Comment posts allowed per IP address, counted in the cache (shared by every worker when the
+# cache is Redis): (posts, seconds) or None.
+COMMENTS_RATE_LIMIT = _rate_limit("COMMENTS_RATE_LIMIT", "5/10m")
+# Behind a reverse proxy every request comes from the proxy's address: name the header in which
+# the proxy passes the reader's own (e.g. X-Forwarded-For or X-Real-IP). Empty: REMOTE_ADDR.
+COMMENTS_CLIENT_IP_HEADER = os.environ.get("COMMENTS_CLIENT_IP_HEADER", "").strip()

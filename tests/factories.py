@@ -39,7 +39,8 @@ def make_article(tags=(), **fields):
         "standfirst": f"The summary of story {n}.",
         "body": f"<p>The body of story {n}.</p>",
         "status": Article.Status.PUBLISHED,
-        "published_at": timezone.now() - timedelta(hours=n),
+        # Newer factories make newer stories; minutes keep them all inside comment windows.
+        "published_at": timezone.now() - timedelta(minutes=n),
     }
     if "category" not in fields:
         defaults["category"] = make_category()

@@ -1,13 +1,31 @@
 """The whole comment journey in a real browser: reader, moderator, reader again."""
 
 import re
+from datetime import timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from .factories import make_article, make_user
+from .factories import make_article, make_category, make_user
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROLE_MIGRATIONS = [
+    ("articles.migrations.0002_editors_group", "create_editors"),
+    ("articles.migrations.0004_roles", "grant"),
+    ("comments.migrations.0002_moderators_group", "create_moderators"),
+]
+
+
+@pytest.fixture(autouse=True)
+def roles():
+    """A live-server test empties the database after itself, the groups the data migrations
+    made included: make them again, the same way, before each test."""
+    for module, function in ROLE_MIGRATIONS:
+        getattr(import_module(module), function)(apps, None)
 
 
 @pytest.fixture
@@ -25,8 +43,21 @@ def new_page(browser):
         context.close()
 
 
-def test_a_readers_comment_is_approved_by_a_moderator_and_appears(live_server, new_page):
-    story = make_article(title="Kazakhstan joins the Abraham Accords")
+def sign_in(page, live_server, username):
+    page.goto(live_server.url + "/admin/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def test_a_readers_comment_is_approved_by_a_moderator_and_appears(live_server, new_page, settings):
+    # A person takes longer than the anti-spam minimum to write a comment; the browser does not.
+    settings.COMMENTS_MIN_SECONDS = 0
+    story = make_article(
+        title="Kazakhstan joins the Abraham Accords",
+        published_at=timezone.now() - timedelta(hours=1),
+    )
     make_user("moira", groups=["Moderators"], is_staff=True)
     story_url = live_server.url + story.get_absolute_url()
 
@@ -40,11 +71,7 @@ def test_a_readers_comment_is_approved_by_a_moderator_and_appears(live_server, n
     expect(reader.locator(".comment-list")).to_have_count(0)
 
     moderator = new_page()
-    moderator.goto(live_server.url + "/admin/")
-    moderator.get_by_label("Username").fill("moira")
-    moderator.get_by_label("Password").fill("correct-horse-battery")
-    moderator.get_by_role("button", name="Log in").click()
-    expect(moderator.get_by_role("button", name="Log out")).to_be_visible()
+    sign_in(moderator, live_server, "moira")
     moderator.goto(live_server.url + "/admin/comments/comment/?status__exact=pending")
     row = moderator.get_by_role("row").filter(has_text="A fair summary of a symbolic step.")
     expect(row).to_contain_text("Pending")
@@ -58,3 +85,52 @@ def test_a_readers_comment_is_approved_by_a_moderator_and_appears(live_server, n
     reader.goto(story_url)
     expect(reader.locator(".comment-list")).to_contain_text("A fair summary of a symbolic step.")
     expect(reader.locator("#comments-title")).to_have_text(re.compile(r"Comments\s+\(1\)"))
+
+
+def test_a_writer_drafts_an_editor_schedules_and_the_story_appears_on_time(
+    live_server, new_page, monkeypatch
+):
+    section = make_category(name="World")
+    make_user("wendy", groups=["Writers"], is_staff=True)
+    make_user("eddie", groups=["Editors"], is_staff=True)
+
+    writer = new_page()
+    sign_in(writer, live_server, "wendy")
+    writer.goto(live_server.url + "/admin/articles/article/add/")
+    writer.get_by_label("Title:").press_sequentially("Caspian states agree to share data")
+    expect(writer.locator("#id_slug")).to_have_value("caspian-states-agree-to-share-data")
+    writer.get_by_label("Category:").select_option(label="World")
+    editor_area = writer.locator(".field-body .ProseMirror[contenteditable=true]")
+    editor_area.click()
+    writer.keyboard.type("## Why it matters\n")
+    writer.keyboard.type("Five countries will publish water readings on one platform.")
+    writer.get_by_label("Status:").select_option(label="In review — ready for an editor")
+    writer.get_by_role("button", name="Save", exact=True).first.click()
+    expect(writer.locator(".messagelist")).to_contain_text("was added successfully")
+
+    editor = new_page()
+    sign_in(editor, live_server, "eddie")
+    editor.goto(live_server.url + "/admin/articles/article/?state=review")
+    editor.get_by_role("link", name="Caspian states agree to share data").click()
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    editor.get_by_label("Status:").select_option(label="Published")
+    editor.locator("#id_published_at_0").fill(tomorrow.strftime("%d/%m/%Y"))
+    editor.locator("#id_published_at_1").fill("07:00:00")
+    editor.get_by_role("button", name="Save", exact=True).first.click()
+    expect(editor.locator(".messagelist")).to_contain_text("was changed successfully")
+    editor.goto(live_server.url + "/admin/articles/article/?state=scheduled")
+    expect(editor.get_by_role("row").filter(has_text="Caspian states")).to_contain_text(
+        "Scheduled for"
+    )
+
+    reader = new_page()
+    reader.goto(live_server.url + "/")
+    expect(reader.get_by_text("Caspian states agree to share data")).to_have_count(0)
+
+    # The next morning, with nobody touching anything, the story is out.
+    later = timezone.now() + timedelta(days=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    reader.goto(live_server.url + section.get_absolute_url())
+    reader.get_by_role("link", name="Caspian states agree to share data").click()
+    expect(reader.get_by_role("heading", name="Why it matters")).to_be_visible()
+    expect(reader.locator(".story__body")).to_contain_text("Five countries will publish")

@@ -248,13 +248,13 @@ def test_category_page_lists_its_published_stories_paginated(client, settings):
     assert "Elsewhere" not in first.text + second.text
 
 
-@pytest.mark.parametrize("page", ["abc", "0", "3", "-1", "99999999999999999999", "1.5"])
-def test_bad_page_numbers_are_404(client, page):
+@pytest.mark.parametrize("page_number", ["abc", "0", "3", "-1", "99999999999999999999", "1.5"])
+def test_bad_page_numbers_are_404(client, page_number):
     section = make_category()
     for _ in range(21):
         make_article(category=section)
 
-    assert client.get(section.get_absolute_url(), {"page": page}).status_code == 404
+    assert client.get(section.get_absolute_url(), {"page": page_number}).status_code == 404
 
 
 def test_empty_category_page_says_so(client):

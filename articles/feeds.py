@@ -1,0 +1,226 @@
+"""RSS 2.0 and Atom feeds of the newest stories: the whole site, a category, a tag, an author.
+
+Each entry carries the standfirst as its summary, the section and tags as categories, the
+byline, and the featured image twice: as an enclosure, which every reader understands, and as
+Media RSS `media:content`, which news readers use for the picture beside the headline.
+"""
+
+import copy
+import mimetypes
+from urllib.parse import urlsplit
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
+from taggit.models import Tag
+
+from .images import FALLBACK_WIDTH, rendition_names
+from .models import About, Article, Author, Category
+
+FEED_LENGTH = 30
+# Readers poll feeds often; a story may reach them a few minutes late.
+FEED_MAX_AGE = 5 * 60
+MEDIA_RSS = "http://search.yahoo.com/mrss/"
+
+
+def add_media_content(handler, item):
+    """The featured image, the item's enclosure, again as Media RSS with its width."""
+    for enclosure in item["enclosures"]:
+        attrs = {
+            "url": enclosure.url,
+            "medium": "image",
+            "type": enclosure.mime_type,
+            "width": item.get("image_width"),
+            "fileSize": enclosure.length if enclosure.length != "0" else None,
+        }
+        handler.addQuickElement(
+            "media:content", "", {name: str(value) for name, value in attrs.items() if value}
+        )
+
+
+class RssFeed(Rss201rev2Feed):
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:media": MEDIA_RSS}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        add_media_content(handler, item)
+
+
+class AtomFeed(Atom1Feed):
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:media": MEDIA_RSS}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        add_media_content(handler, item)
+
+
+def feed_image(article):
+    """(name, width) of the featured image as feeds show it: the 960-pixel JPEG or PNG
+    rendition that pages fall back to (see picture_tags), or the original when the image's
+    width is unknown and it has no renditions."""
+    image = article.featured_image
+    renditions = rendition_names(image.name, article.featured_image_width)
+    if not renditions:
+        return image.name, article.featured_image_width
+    width, _, name = [r for r in renditions if r[0] <= FALLBACK_WIDTH][-1]
+    return name, width
+
+
+class LatestStories(Feed):
+    """The newest published stories of the whole site.
+
+    urls.py makes one instance per address, serving RSS (the default) or Atom:
+    `LatestStories(AtomFeed)`. Subclasses narrow the stories to a category, tag or author.
+    """
+
+    item_guid_is_permalink = False
+
+    def __init__(self, feed_type=RssFeed):
+        self.feed_type = feed_type
+
+    def __call__(self, request, *args, **kwargs):
+        # One instance serves every request, perhaps in several threads at once: what this
+        # request needs (its host for absolute URLs, the site's name) goes on a copy.
+        feed = copy.copy(self)
+        feed.request = request
+        feed.about = About.load()
+        response = Feed.__call__(feed, request, *args, **kwargs)
+        patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
+        return response
+
+    def stories(self, obj):
+        return Article.objects.published()
+
+    def items(self, obj):
+        return (
+            self.stories(obj)
+            .for_listing()
+            .with_bylines()
+            .prefetch_related("tags", "corrections")
+            .defer("body", "search_vector")[:FEED_LENGTH]
+        )
+
+    def title(self, obj):
+        return self.about.site_name
+
+    def subtitle(self, obj):
+        """Atom's name for RSS's description."""
+        return self.description(obj)
+
+    def description(self, obj):
+        return self.about.tagline or self.about.summary
+
+    def link(self, obj):
+        return reverse("articles:front")
+
+    def author_name(self, obj):
+        # Atom wants an author for every entry: the site stands in for a story without a byline.
+        return self.about.site_name
+
+    def item_title(self, article):
+        return article.title
+
+    def item_description(self, article):
+        # Both formats read the summary as HTML; the standfirst is plain text.
+        return escape(article.standfirst)
+
+    def item_guid(self, article):
+        """A tag URI (RFC 4151) that names the story by its id and the day it was created, so
+        it survives changes of slug, date or headline: readers never show a story twice."""
+        host = urlsplit(self.request.build_absolute_uri("/")).hostname
+        return f"tag:{host},{article.created_at:%Y-%m-%d}:article-{article.pk}"
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return article.last_updated or article.published_at
+
+    def item_author_name(self, article):
+        return article.byline_text or None
+
+    def item_categories(self, article):
+        names = [article.category.name, *(tag.name for tag in article.tags.all())]
+        return list(dict.fromkeys(names))
+
+    def item_enclosures(self, article):
+        if not article.featured_image:
+            return []
+        name, _ = feed_image(article)
+        storage = article.featured_image.storage
+        try:
+            # RSS requires the length in bytes: a stat on the file system storage.
+            length = storage.size(name)
+        except OSError:
+            length = 0  # Not made yet (renditions are made after the save); readers accept 0.
+        url = self.request.build_absolute_uri(storage.url(name))
+        return [
+            Enclosure(url, str(length), mimetypes.guess_type(name)[0] or "application/octet-stream")
+        ]
+
+    def item_extra_kwargs(self, article):
+        if not article.featured_image:
+            return {}
+        _, width = feed_image(article)
+        return {"image_width": width}
+
+
+class CategoryStories(LatestStories):
+    def get_object(self, request, slug):
+        return get_object_or_404(Category, slug=slug)
+
+    def stories(self, category):
+        return super().stories(category).filter(category=category)
+
+    def title(self, category):
+        return f"{self.about.site_name} — {category.name}"
+
+    def description(self, category):
+        return category.description or f"The latest {category.name} stories."
+
+    def link(self, category):
+        return category.get_absolute_url()
+
+
+class TagStories(LatestStories):
+    def get_object(self, request, slug):
+        tag = get_object_or_404(Tag, slug=slug)
+        # Like the tag's page: a tag used only on unpublished stories must not reveal itself.
+        if not Article.objects.published().filter(tags=tag).exists():
+            raise Http404("No published story has this tag.")
+        return tag
+
+    def stories(self, tag):
+        return super().stories(tag).filter(tags=tag)
+
+    def title(self, tag):
+        return f"{self.about.site_name} — {tag.name}"
+
+    def description(self, tag):
+        return f"Stories about {tag.name} from {self.about.site_name}."
+
+    def link(self, tag):
+        return reverse("articles:tag", kwargs={"slug": tag.slug})
+
+
+class AuthorStories(LatestStories):
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def stories(self, author):
+        return super().stories(author).filter(bylines__author=author)
+
+    def title(self, author):
+        return f"{self.about.site_name} — {author.name}"
+
+    def description(self, author):
+        return author.bio or f"Stories by {author.name} from {self.about.site_name}."
+
+    def link(self, author):
+        return author.get_absolute_url()

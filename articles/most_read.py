@@ -1,0 +1,240 @@
+"""Most read: readings counted by a beacon in the cache, added to ArticleView in batches.
+
+Article pages load static/js/beacon.js, which POSTs to `hit` once per reading. Counting there,
+not in the article view, counts pages served from a cache or a CDN as well; readers without
+JavaScript are not counted, which is acceptable for a ranking. A hit adds one to a counter per
+story and hour in Django's cache and writes nothing to the database; every MOST_READ_FLUSH_EVERY
+hits or MOST_READ_FLUSH_SECONDS, whichever comes first, one request adds the waiting counts to
+ArticleView in one statement (`manage.py flush_view_counts` does it on demand). Nothing about
+the reader is stored and no cookie is set.
+
+With the local-memory cache each server process counts and flushes its own hits; with a shared
+cache (Redis) they all share one set of counters.
+"""
+
+import re
+from contextlib import suppress
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from .models import Article, ArticleView
+
+# Counts older than this that were never flushed (no flush for a day) are given up.
+KEEP = timedelta(hours=25)
+# A flush that takes longer than this (a stuck process) no longer keeps others waiting.
+LOCK_SECONDS = 60
+BOTS = re.compile(r"bot|spider|crawl", re.IGNORECASE)
+TOP = 5
+WINDOWS = {"today": timedelta(hours=24), "week": timedelta(days=7)}
+
+UNFLUSHED_KEY = "most-read:unflushed"
+PERIOD_KEY = "most-read:period"
+LOCK_KEY = "most-read:flushing"
+
+
+def flush_every():
+    return getattr(settings, "MOST_READ_FLUSH_EVERY", 50)
+
+
+def flush_seconds():
+    return getattr(settings, "MOST_READ_FLUSH_SECONDS", 60)
+
+
+def _hour(moment):
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+# Per hour: a counter per story read, numbered slots naming those stories (so a flush can find
+# them without listing keys, which the cache API cannot do), and how many slots there are.
+def _counter_key(hour, article_id):
+    return f"most-read:{hour:%Y%m%d%H}:{article_id}"
+
+
+def _size_key(hour):
+    return f"most-read:{hour:%Y%m%d%H}:size"
+
+
+def _slot_key(hour, n):
+    return f"most-read:{hour:%Y%m%d%H}:slot:{n}"
+
+
+def _incr(key, timeout):
+    """Add one to a counter in the cache, creating it if it is missing; return the new value."""
+    if cache.add(key, 1, timeout):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # Expired between add() and incr().
+        cache.set(key, 1, timeout)
+        return 1
+
+
+def record_hit(article_id):
+    """Count one reading of a story; return False if it may not be counted (not published)."""
+    hour = _hour(timezone.now())
+    key = _counter_key(hour, article_id)
+    try:
+        cache.incr(key)
+    except ValueError:
+        # The story's first reading this hour (in this cache): check it once an hour.
+        if not Article.objects.published().filter(pk=article_id).exists():
+            return False
+        if cache.add(key, 1, KEEP.total_seconds()):
+            slot = _incr(_size_key(hour), KEEP.total_seconds())
+            cache.set(_slot_key(hour, slot), article_id, KEEP.total_seconds())
+        else:
+            _incr(key, KEEP.total_seconds())  # Another request started it meanwhile.
+    unflushed = _incr(UNFLUSHED_KEY, None)
+    # True when no flush (and no hit) started a period in the last MOST_READ_FLUSH_SECONDS; the
+    # hit that starts a period after a quiet spell waits for company rather than flush alone.
+    period_over = cache.add(PERIOD_KEY, True, flush_seconds())
+    if unflushed >= flush_every() or (period_over and unflushed > 1):
+        flush()
+    return True
+
+
+def _waiting(now):
+    """The counters of the last KEEP hours: {counter key: (article_id, hour, count)}, and the
+    keys of each hour that has any, {hour: [keys]}."""
+    hours = [_hour(now - timedelta(hours=n)) for n in range(int(KEEP.total_seconds() // 3600))]
+    sizes = cache.get_many([_size_key(hour) for hour in hours])
+    slots = {
+        _slot_key(hour, n): hour
+        for hour in hours
+        for n in range(1, sizes.get(_size_key(hour), 0) + 1)
+    }
+    named = {
+        _counter_key(slots[slot], article_id): (article_id, slots[slot])
+        for slot, article_id in cache.get_many(list(slots)).items()
+    }
+    counts = cache.get_many(list(named))
+    waiting = {key: (*named[key], count) for key, count in counts.items() if count > 0}
+    keys = {hour: [_size_key(hour)] for hour in hours if _size_key(hour) in sizes}
+    for slot, hour in slots.items():
+        keys[hour].append(slot)
+    for key, (_, hour) in named.items():
+        keys[hour].append(key)
+    return waiting, keys
+
+
+def pending():
+    """{(article_id, hour): count} waiting in this cache to be flushed."""
+    waiting, _ = _waiting(timezone.now())
+    return {(article_id, hour): count for article_id, hour, count in waiting.values()}
+
+
+def flush(dry_run=False):
+    """Add the counts waiting in the cache to ArticleView, in one transaction.
+
+    Return {(article_id, hour): count} added (with `dry_run`, what would be), or None when
+    another flush is running. Counts of stories no longer published are dropped.
+    """
+    if not cache.add(LOCK_KEY, True, LOCK_SECONDS):
+        return None
+    try:
+        now = timezone.now()
+        waiting, keys = _waiting(now)
+        published = set(
+            Article.objects.published()
+            .filter(pk__in={article_id for article_id, _, _ in waiting.values()})
+            .values_list("pk", flat=True)
+        )
+        added = {
+            (article_id, hour): count
+            for article_id, hour, count in waiting.values()
+            if article_id in published
+        }
+        if dry_run:
+            return added
+        _add_to_counts(added)
+        # Take away what was added rather than reset, so hits counted meanwhile are kept.
+        for key, (_, _, count) in waiting.items():
+            with suppress(ValueError):  # Expired meanwhile.
+                cache.decr(key, count)
+        # An hour that ended a while ago gets no more hits: forget its keys once flushed.
+        ended = now - timedelta(hours=1, minutes=1)
+        cache.delete_many(
+            [key for hour, hour_keys in keys.items() if hour <= ended for key in hour_keys]
+        )
+        # Hits counted during the flush only delay the next trigger; none is lost.
+        cache.set(UNFLUSHED_KEY, 0, None)
+        cache.set(PERIOD_KEY, True, flush_seconds())
+        return added
+    finally:
+        cache.delete(LOCK_KEY)
+
+
+def _add_to_counts(counts, batch_size=300):
+    """Add to ArticleView counts with INSERT … ON CONFLICT DO UPDATE (SQLite and PostgreSQL),
+    which adds where `bulk_create(update_conflicts=True)` could only overwrite."""
+    if not counts:
+        return
+    quote = connection.ops.quote_name
+    table = quote(ArticleView._meta.db_table)
+    article, hour, count = (
+        quote(ArticleView._meta.get_field(name).column) for name in ("article", "hour", "count")
+    )
+    rows = [
+        (article_id, connection.ops.adapt_datetimefield_value(at), n)
+        for (article_id, at), n in sorted(counts.items())
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
+            cursor.execute(
+                f"INSERT INTO {table} ({article}, {hour}, {count}) "
+                f"VALUES {', '.join(['(%s, %s, %s)'] * len(batch))} "
+                f"ON CONFLICT ({article}, {hour}) "
+                f"DO UPDATE SET {count} = {table}.{count} + excluded.{count}",
+                [value for row in batch for value in row],
+            )
+
+
+def most_read_lists():
+    """{"today": [...], "week": [...]}: the most read stories of the last 24 hours and 7 days,
+    as {"title", "url"}, newest counts included up to the last flush.
+
+    Cached for MOST_READ_CACHE_SECONDS under a key naming the hour, so most pages showing them
+    run no query; when not cached, one query each.
+    """
+    now = timezone.now()
+    key = f"most-read:lists:{_hour(now):%Y%m%d%H}"
+    lists = cache.get(key)
+    if lists is None:
+        stories = Article.objects.published().only("title", "slug", "published_at")
+        lists = {
+            name: [
+                {"title": story.title, "url": story.get_absolute_url()}
+                for story in stories.most_read(since=now - period)[:TOP]
+            ]
+            for name, period in WINDOWS.items()
+        }
+        cache.set(key, lists, getattr(settings, "MOST_READ_CACHE_SECONDS", 60))
+    return lists
+
+
+def _is_reader(request):
+    """Not a robot that runs scripts (no User-Agent, or one that says so), not staff."""
+    agent = request.headers.get("User-Agent", "")
+    return bool(agent) and not BOTS.search(agent) and not request.user.is_staff
+
+
+# Exempt from CSRF: a hit changes nothing any user owns, and a forged one from another site
+# adds no more than anyone can add by posting here directly. Readers have no cookie to send.
+@csrf_exempt
+@never_cache
+@require_POST
+def hit(request, pk):
+    """The beacon: count a reading of story `pk`. The answer is the same whether or not it
+    counted (unknown, unpublished, robot, staff): nobody reads it."""
+    if _is_reader(request):
+        record_hit(pk)
+    return HttpResponse(status=204)

@@ -1,0 +1,14 @@
+from django import template
+
+from articles.most_read import most_read_lists
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/most_read.html")
+def most_read():
+    """The "Most read" box: today's and this week's most read stories, left out while empty.
+
+    Its own tag, so only pages that show it ask for the lists (cached: see most_read.py).
+    """
+    return most_read_lists()

@@ -1,0 +1,142 @@
+"""Make the README's screenshots: `make screenshots`.
+
+Builds a scratch site (its own SQLite file and media folder, demo content), serves it with
+runserver on a free port and photographs the public pages at phone and desktop widths and the
+admin screens editors and moderators use, with Debian's Chromium.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PUBLIC_PAGES = {
+    "front": "/",
+    "article": "/{lead}",
+    "category": "/category/world/",
+    "archive": "/archive/",
+    "search": "/search/?q=tungsten",
+    "about": "/about/",
+}
+WIDTHS = {"phone": 375, "desktop": 1280}
+LEAD_URL = (
+    "from articles.models import Article; "
+    "print(Article.objects.published().filter(is_featured=True).first().get_absolute_url())"
+)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(env):
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/", timeout=2)
+            return server, base
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("The scratch site did not start.")
+
+
+def sign_in(page, base, username, password):
+    page.goto(base + "/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def main():
+    OUT.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="newsroom-screenshots-"))
+    env = {
+        **os.environ,
+        "DEBUG": "true",
+        "DATABASE_URL": f"sqlite:///{scratch / 'db.sqlite3'}",
+        "MEDIA_ROOT": str(scratch / "media"),
+    }
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([*manage, "load_demo", "-v0"], cwd=ROOT, env=env, check=True)
+    lead = (
+        subprocess.run(
+            [
+                *manage,
+                "shell",
+                "-c",
+                LEAD_URL,
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    server, base = serve(env)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+            )
+            for width_name, width in WIDTHS.items():
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                for name, path in PUBLIC_PAGES.items():
+                    page.goto(base + path.format(lead=lead.lstrip("/")))
+                    page.screenshot(path=OUT / f"{name}-{width_name}.png")
+                page.close()
+
+            admin = browser.new_page(viewport={"width": 1280, "height": 800})
+            sign_in(admin, base, "editor", "demo-editor-pass")
+            admin.goto(base + "/admin/articles/article/")
+            admin.screenshot(path=OUT / "admin-articles.png")
+            admin.get_by_role("link", name="Kazakhstan joins the Abraham Accords").first.click()
+            admin.screenshot(path=OUT / "admin-article-editor.png")
+            admin.goto(admin.url + "history/")
+            admin.screenshot(path=OUT / "admin-article-history.png")
+            admin.close()
+
+            queue = browser.new_page(viewport={"width": 1280, "height": 700})
+            sign_in(queue, base, "moderator", "demo-moderator-pass")
+            queue.goto(base + "/admin/comments/comment/")
+            queue.screenshot(path=OUT / "moderation-queue.png")
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print(f"Screenshots written to {OUT.relative_to(ROOT)}/")
+
+
+if __name__ == "__main__":
+    main()
