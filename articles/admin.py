@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -176,6 +177,18 @@ class ArticleAdmin(SimpleHistoryAdmin):
         author = getattr(article.author, "author_profile", None) if article.author else None
         if author and not article.byline and not article.bylines.exists():
             Byline.objects.create(article=article, author=author)
+
+    # simple_history's history URLs take any path before "/history/": a malformed id must be a
+    # 404 for the editor who mistyped it, not a server error.
+    def history_view(self, request, object_id, extra_context=None):
+        if not str(object_id).isdigit():
+            raise Http404("No such article.")
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not (str(object_id).isdigit() and str(version_id).isdigit()):
+            raise Http404("No such version.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     @admin.display(description="Status", ordering="published_at")
     def state(self, article):

@@ -184,7 +184,9 @@ class Article(models.Model):
         blank=True,
         help_text="The summary under the headline, also used in lists and link previews.",
     )
-    body = models.TextField(blank=True, help_text="The story, as HTML.")
+    body = models.TextField(
+        blank=True, help_text="The story. Anything pasted is cleaned of scripts and styles on save."
+    )
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
     tags = TaggableManager(blank=True, help_text="Comma-separated topics, e.g. Kazakhstan, Trade.")
     author = models.ForeignKey(
@@ -494,7 +496,7 @@ class About(models.Model):
     body = models.TextField(
         blank=True,
         default="<p>" + PLACEHOLDER_SUMMARY + "</p>",
-        help_text="The full About page, as HTML.",
+        help_text="The full About page.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 

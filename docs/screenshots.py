@@ -122,8 +122,13 @@ def main():
             admin.goto(base + "/admin/articles/article/")
             admin.screenshot(path=OUT / "admin-articles.png")
             admin.get_by_role("link", name="Kazakhstan joins the Abraham Accords").first.click()
+            admin.locator(".ProseMirror[contenteditable=true]").first.wait_for()
             admin.screenshot(path=OUT / "admin-article-editor.png")
-            admin.goto(admin.url + "history/")
+            # A second version, so the history has a change to show.
+            standfirst = admin.get_by_label("Standfirst:")
+            standfirst.fill(standfirst.input_value().replace("largest", "biggest"))
+            admin.get_by_role("button", name="Save and continue editing").first.click()
+            admin.goto(admin.url.replace("/change/", "/history/"))
             admin.screenshot(path=OUT / "admin-article-history.png")
             admin.close()
 

@@ -19,6 +19,16 @@ def env_bool(name, default=False):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -164,19 +174,27 @@ LOGGING = {
 # Pagination size of category, tag and archive lists.
 ARTICLES_PER_PAGE = 20
 
+# Until REDIS_URL arrives (shared by every process), each process keeps its own cache; it holds
+# the rate-limit and most-read counters, so it needs room for more than Django's 300 entries.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    }
+}
+
+# The language of PostgreSQL full-text search; run `manage.py update_search_index` after a change.
+SEARCH_CONFIG = os.environ.get("SEARCH_CONFIG", "english")
+
+# "Most read": views wait in the cache and reach the database in batches, every
+# MOST_READ_FLUSH_EVERY views or MOST_READ_FLUSH_SECONDS, whichever comes first.
+MOST_READ_FLUSH_EVERY = env_int("MOST_READ_FLUSH_EVERY", 50)
+MOST_READ_FLUSH_SECONDS = env_int("MOST_READ_FLUSH_SECONDS", 60)
+MOST_READ_CACHE_SECONDS = env_int("MOST_READ_CACHE_SECONDS", 60)
+
 # --- Comments and moderation ---
 # Everything readers' comments and their moderators need. Each value is an environment variable,
 # listed in README.md; an unreadable value stops the site at start-up, not at a reader's post.
-
-
-def _env_int(name, default):
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
 def _rate_limit(name, default):
@@ -213,13 +231,13 @@ if _smtp_host:
             "OPTIONS": {
                 "host": _smtp_host,
                 # None: 465 with SSL, 587 with STARTTLS, else 25.
-                "port": _env_int("SMTP_PORT", None),
+                "port": env_int("SMTP_PORT", None),
                 "username": os.environ.get("SMTP_USER", ""),
                 "password": os.environ.get("SMTP_PASSWORD", ""),
                 "use_tls": _smtp_use_tls,
                 "use_ssl": _smtp_use_ssl,
                 # A slow mail server must not hold a reader's post for long.
-                "timeout": _env_int("SMTP_TIMEOUT", 10),
+                "timeout": env_int("SMTP_TIMEOUT", 10),
             },
         }
     }
@@ -232,11 +250,11 @@ COMMENTS_NOTIFY_MODERATORS = env_bool("COMMENTS_NOTIFY_MODERATORS", True)
 # Publish at once the comments of readers whose address already has an approved comment.
 COMMENTS_TRUST_RETURNING_COMMENTERS = env_bool("COMMENTS_TRUST_RETURNING_COMMENTERS", True)
 # Stories stop taking comments this many days after publication; 0 keeps them open.
-COMMENTS_CLOSE_AFTER_DAYS = _env_int("COMMENTS_CLOSE_AFTER_DAYS", 30)
+COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 30)
 # A comment posted sooner than this after its form was shown is a bot's: it is filed as spam.
-COMMENTS_MIN_SECONDS = _env_int("COMMENTS_MIN_SECONDS", 3)
+COMMENTS_MIN_SECONDS = env_int("COMMENTS_MIN_SECONDS", 3)
 # A comment with more links than this is filed as spam.
-COMMENTS_MAX_LINKS = _env_int("COMMENTS_MAX_LINKS", 2)
+COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
 # Comment posts allowed per IP address, counted in the cache (shared by every worker when the
 # cache is Redis): (posts, seconds) or None.
 COMMENTS_RATE_LIMIT = _rate_limit("COMMENTS_RATE_LIMIT", "5/10m")

@@ -242,6 +242,12 @@ def test_every_save_keeps_a_revision_that_can_be_compared_and_restored(client, e
     assert story.history.count() == 3
 
 
+@pytest.mark.parametrize("path", ["1/change/history/", "abc/history/", "1/history/xyz/"])
+def test_malformed_history_addresses_are_404(client, editor, path):
+    make_article()
+    assert client.get(f"/admin/articles/article/{path}").status_code == 404
+
+
 # Corrections and updates
 
 
