@@ -11,7 +11,7 @@ FIND_PYTHON = for p in $(PYTHON) python3.14 python3.13 python3.12 python3 \
 	  if "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo "$$p"; exit 0; fi; \
 	done; exit 1
 
-.PHONY: run test lint format migrate demo serve clean screenshots
+.PHONY: run test lint format migrate demo serve clean screenshots node-tools-missing
 
 $(BIN)/.installed: pyproject.toml
 	@py=$$($(FIND_PYTHON)) || { echo "newsroom needs Python 3.12 or newer (Django 6.1 requires it)."; \
@@ -19,6 +19,13 @@ $(BIN)/.installed: pyproject.toml
 	if [ ! -x $(BIN)/python ]; then echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV); fi
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
 	$(BIN)/python -m pip install --quiet --group dev
+	@touch $@
+
+# The browser-side test tools (axe-core), pinned by package-lock.json; the site itself needs no
+# Node. Installed again when the lock file changes or the tools have gone missing.
+node_modules/.installed: package.json package-lock.json $(if $(wildcard node_modules/axe-core/axe.min.js),,node-tools-missing)
+	@command -v npm >/dev/null || { echo "make test needs npm for its browser tools: apt-get install nodejs npm"; exit 1; }
+	npm ci --no-audit --no-fund
 	@touch $@
 
 migrate: $(BIN)/.installed
@@ -36,7 +43,7 @@ run: demo
 	@echo
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(BIN)/.installed
+test: $(BIN)/.installed node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
@@ -55,4 +62,4 @@ screenshots: $(BIN)/.installed
 	$(BIN)/python docs/screenshots.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

@@ -6,6 +6,7 @@ from importlib import import_module
 
 import pytest
 from django.apps import apps
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -134,3 +135,14 @@ def test_a_writer_drafts_an_editor_schedules_and_the_story_appears_on_time(
     reader.get_by_role("link", name="Caspian states agree to share data").click()
     expect(reader.get_by_role("heading", name="Why it matters")).to_be_visible()
     expect(reader.locator(".story__body")).to_contain_text("Five countries will publish")
+
+
+def test_a_story_that_is_read_tells_most_read_once_it_has_loaded(live_server, new_page):
+    story = make_article(published_at=timezone.now() - timedelta(hours=1))
+    hit_url = live_server.url + reverse("articles:most-read-hit", args=[story.pk])
+
+    reader = new_page()
+    with reader.expect_request(lambda request: request.url == hit_url) as hit:
+        reader.goto(live_server.url + story.get_absolute_url())
+    assert hit.value.method == "POST"
+    assert hit.value.response().status == 204

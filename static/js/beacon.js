@@ -11,10 +11,23 @@
   function send() {
     navigator.sendBeacon(url);
   }
+  // Counting can wait until the page has loaded and the browser is idle, so that the request
+  // never competes with the story itself on a slow phone connection.
+  function sendWhenLoaded() {
+    if (document.readyState === "complete") {
+      if (window.requestIdleCallback) {
+        requestIdleCallback(send, { timeout: 2000 });
+      } else {
+        setTimeout(send, 0);
+      }
+    } else {
+      window.addEventListener("load", sendWhenLoaded, { once: true });
+    }
+  }
   // A page the browser prerenders may never be looked at: count it when it is.
   if (document.prerendering) {
-    document.addEventListener("prerenderingchange", send, { once: true });
+    document.addEventListener("prerenderingchange", sendWhenLoaded, { once: true });
   } else {
-    send();
+    sendWhenLoaded();
   }
 })();
