@@ -18,7 +18,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
-from .images import FALLBACK_WIDTH, rendition_names
+from .images import fallback_rendition
 from .models import About, Article, Author, Category
 
 FEED_LENGTH = 30
@@ -65,10 +65,10 @@ def feed_image(article):
     rendition that pages fall back to (see picture_tags), or the original when the image's
     width is unknown and it has no renditions."""
     image = article.featured_image
-    renditions = rendition_names(image.name, article.featured_image_width)
-    if not renditions:
+    fallback = fallback_rendition(image.name, article.featured_image_width)
+    if fallback is None:
         return image.name, article.featured_image_width
-    width, _, name = [r for r in renditions if r[0] <= FALLBACK_WIDTH][-1]
+    width, name = fallback
     return name, width
 
 

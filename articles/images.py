@@ -120,6 +120,17 @@ def rendition_names(name, width):
     return [(w, f"renditions/{name}-{w}.webp", f"renditions/{name}-{w}.{fallback}") for w in widths]
 
 
+def fallback_rendition(name, width):
+    """(width, name) of the JPEG or PNG rendition browsers without WebP, and feeds, use: the
+    widest one no wider than FALLBACK_WIDTH. None when the width is unknown (no renditions)."""
+    renditions = rendition_names(name, width)
+    if not renditions:
+        return None
+    # The smallest rendition is never wider than FALLBACK_WIDTH, so there is always one.
+    fallback_width, _, fallback_name = [r for r in renditions if r[0] <= FALLBACK_WIDTH][-1]
+    return fallback_width, fallback_name
+
+
 def generate_renditions(image):
     """Write the renditions of a stored image (a FieldFile); return the names written.
 

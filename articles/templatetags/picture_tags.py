@@ -1,7 +1,7 @@
 from django import template
 from django.utils.html import format_html, format_html_join
 
-from articles.images import FALLBACK_WIDTH, rendition_names
+from articles.images import fallback_rendition, rendition_names
 
 register = template.Library()
 
@@ -40,8 +40,7 @@ def picture(article, sizes="100vw", alt=None, loading="lazy", fetchpriority=None
     url = image.storage.url
     webp_srcset = ", ".join(f"{url(webp)} {w}w" for w, webp, _ in renditions)
     fallback_srcset = ", ".join(f"{url(fallback)} {w}w" for w, _, fallback in renditions)
-    # The smallest rendition is never wider than FALLBACK_WIDTH, so there is always one.
-    src = url([fallback for w, _, fallback in renditions if w <= FALLBACK_WIDTH][-1])
+    src = url(fallback_rendition(image.name, width)[1])
     img.update(src=src, srcset=fallback_srcset, sizes=sizes)
     return format_html(
         '<picture><source type="image/webp"{}><img{}></picture>',
