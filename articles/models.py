@@ -241,6 +241,13 @@ class Article(models.Model):
         "lead story", default=False, help_text="The newest featured story leads the front page."
     )
     allow_comments = models.BooleanField(default=True)
+    # Raised by one on every save, so that a save made from a stale form can be refused
+    # (optimistic locking: two editors never overwrite each other).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # The post's ID in the WordPress site it was imported from, so a re-run updates it.
+    wordpress_id = models.PositiveBigIntegerField(
+        null=True, blank=True, unique=True, editable=False
+    )
     # Filled on PostgreSQL only (weighted title > standfirst > body, tags); NULL elsewhere.
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -476,6 +483,16 @@ class SlugRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.article.slug}"
+
+
+class LegacyRedirect(models.Model):
+    """An address the story had on the site it was imported from (e.g. WordPress)."""
+
+    old_path = models.CharField(max_length=500, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="legacy_paths")
+
+    def __str__(self):
+        return f"{self.old_path} → {self.article_id}"
 
 
 PLACEHOLDER_SUMMARY = (

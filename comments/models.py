@@ -99,6 +99,10 @@ class Comment(models.Model):
         help_text="Empty with a decision date: the site decided by itself.",
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
+    # The comment's ID in the WordPress site it was imported from, so a re-run updates it.
+    wordpress_id = models.PositiveBigIntegerField(
+        null=True, blank=True, unique=True, editable=False
+    )
 
     objects = CommentQuerySet.as_manager()
 

@@ -174,14 +174,25 @@ LOGGING = {
 # Pagination size of category, tag and archive lists.
 ARTICLES_PER_PAGE = 20
 
-# Until REDIS_URL arrives (shared by every process), each process keeps its own cache; it holds
-# the rate-limit and most-read counters, so it needs room for more than Django's 300 entries.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 10_000},
+# One cache shared by every process and app server when REDIS_URL is set (page cache, rate limits,
+# most-read counters); otherwise each process keeps its own in local memory, which is what a
+# single development server wants.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
 
 # The language of PostgreSQL full-text search; run `manage.py update_search_index` after a change.
 SEARCH_CONFIG = os.environ.get("SEARCH_CONFIG", "english")
