@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from .forms import AboutAdminForm, ArticleAdminForm
+from .forms import AboutAdminForm, ArticleAdminForm, AuthorAdminForm
 from .models import About, Article, Author, Byline, Category, Correction, SlugRedirect
 
 
@@ -28,6 +28,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
+    form = AuthorAdminForm
     list_display = ["name", "user", "slug"]
     search_fields = ["name", "slug", "user__username"]
     prepopulated_fields = {"slug": ["name"]}
@@ -92,7 +93,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     actions = ["publish_now", "unpublish", "feature", "unfeature"]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "body"]}),
+        (None, {"fields": ["title", "slug", "standfirst", "body", "opened_version"]}),
         ("Filing", {"fields": ["category", "tags", "author", "byline"]}),
         (
             "Featured image",

@@ -1,0 +1,147 @@
+"""A Redis cache that the site can live without.
+
+Everything the site keeps in the cache can be rebuilt or lost (whole pages, "Most read" counters
+not yet written out, rate-limit counts), so when Redis stops answering the site goes on serving,
+uncached: reads are misses, writes are dropped, and one warning a minute says so in the log.
+After a failure Redis is left alone for a moment, so that a server that hangs rather than refuses
+costs one short timeout now and then, not one on every cache call of every page.
+"""
+
+import logging
+import threading
+import time
+from urllib.parse import urlsplit
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+class Outage:
+    """What this process knows about Redis being away: shared by the threads' cache objects
+    (Django gives each thread its own), one record per Redis address."""
+
+    # Seconds without trying Redis after a failure.
+    pause = 2.0
+    # Seconds between two warnings in the log while Redis stays away.
+    warn_every = 60.0
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.paused_until = 0.0
+        self.warned_at = None
+        self.failures = 0
+
+    def paused(self):
+        return time.monotonic() < self.paused_until
+
+    def failed(self, location, error):
+        now = time.monotonic()
+        with self.lock:
+            self.paused_until = now + self.pause
+            self.failures += 1
+            if self.warned_at is not None and now - self.warned_at < self.warn_every:
+                return
+            self.warned_at, failures, self.failures = now, self.failures, 0
+        logger.warning(
+            "Redis at %s is unavailable (%s): serving without the cache (%d failed call%s).",
+            location,
+            error,
+            failures,
+            "" if failures == 1 else "s",
+        )
+
+    def recovered(self, location):
+        with self.lock:
+            if self.warned_at is None:
+                return
+            self.warned_at = None
+            self.failures = 0
+        logger.warning("Redis at %s answers again: the cache is back in use.", location)
+
+
+_outages = {}
+_outages_lock = threading.Lock()
+
+
+def outage_for(location):
+    with _outages_lock:
+        return _outages.setdefault(location, Outage())
+
+
+def reset_outages():
+    """Forget past failures (for tests)."""
+    with _outages_lock:
+        _outages.clear()
+
+
+def _host(url):
+    """host:port of a Redis URL, without the password it may carry."""
+    parts = urlsplit(url)
+    return f"{parts.hostname or parts.path}:{parts.port or 6379}"
+
+
+class FailSafeRedisCache(RedisCache):
+    """Django's RedisCache, answering as an empty cache while Redis is unavailable.
+
+    `incr`/`decr` raise ValueError as for a missing key: every caller already handles that
+    (the comment rate limit then lets the post through, "Most read" starts a new counter).
+    """
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._location = ",".join(_host(url) for url in self._servers)
+        self._outage = outage_for(self._location)
+
+    def _call(self, operation, fallback, *args, **kwargs):
+        if self._outage.paused():
+            return fallback()
+        try:
+            result = getattr(super(), operation)(*args, **kwargs)
+        except UNAVAILABLE as error:
+            self._outage.failed(self._location, error)
+            return fallback()
+        if self._outage.warned_at is not None:
+            self._outage.recovered(self._location)
+        return result
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("add", lambda: False, key, value, timeout, version)
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", lambda: default, key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set", lambda: None, key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", lambda: False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._call("delete", lambda: False, key, version)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", dict, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", lambda: False, key, version)
+
+    def incr(self, key, delta=1, version=None):
+        def missing():
+            raise ValueError(f"Key {key!r} not found: the cache is unavailable.")
+
+        return self._call("incr", missing, key, delta, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set_many", lambda: list(data), data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        return self._call("delete_many", lambda: None, keys, version)
+
+    def clear(self):
+        return self._call("clear", lambda: False)
