@@ -95,6 +95,9 @@ class CommentForm(forms.ModelForm):
 
     def __init__(self, *args, article, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
+        # Whatever a bot puts in the honeypot, NUL bytes included, files it as spam: an error
+        # on a field people never see would only tell the bot it was caught.
+        self.fields["website"].validators = []
         self.instance.article = article
         # Only a published comment under this same story can be replied to.
         self.fields["parent"].queryset = Comment.objects.approved().filter(article=article)
