@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
 from django.urls import include, path, re_path
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.generic import TemplateView
 from django.views.static import serve
 
@@ -13,7 +16,38 @@ admin.site.index_title = "Newsroom"
 # The changelists need the width more than a second menu does.
 admin.site.enable_nav_sidebar = False
 
+
+@never_cache
+def healthz(request):
+    """Liveness for load balancers, and the benchmark's ceiling: no database, no session."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+def readyz(request):
+    """Readiness for deploys: 503 until both the database and the cache answer."""
+    failed = []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        failed.append("database")
+    try:
+        cache.set("readyz", "ok", 10)
+        if cache.get("readyz") != "ok":
+            failed.append("cache")
+    except Exception:  # noqa: BLE001 - any backend error means "not ready".
+        failed.append("cache")
+    if failed:
+        return HttpResponse(
+            f"unavailable: {', '.join(failed)}", content_type="text/plain", status=503
+        )
+    return HttpResponse("ok", content_type="text/plain")
+
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
     path("sitemap.xml", sitemaps.index, name="sitemap"),
