@@ -1,15 +1,17 @@
 from django.utils.functional import SimpleLazyObject
 
-from .models import About, Category
+from .page_cache import site_furniture
 
 
 def site(request):
     """Site furniture every public page shows: masthead, navigation, sidebar, footer.
 
-    Everything is lazy, so pages that show none of it (the admin) run no query for it.
+    Cached (page_cache.site_furniture), and lazy, so pages that show none of it (the admin)
+    do not even ask the cache.
     """
+    furniture = SimpleLazyObject(site_furniture)
     return {
-        "about": SimpleLazyObject(About.load),
-        "nav_categories": Category.objects.all(),
-        "top_categories": Category.objects.top(),
+        "about": SimpleLazyObject(lambda: furniture["about"]),
+        "nav_categories": SimpleLazyObject(lambda: furniture["nav_categories"]),
+        "top_categories": SimpleLazyObject(lambda: furniture["top_categories"]),
     }

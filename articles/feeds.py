@@ -79,6 +79,8 @@ class LatestStories(Feed):
     `LatestStories(AtomFeed)`. Subclasses narrow the stories to a category, tag or author.
     """
 
+    reader_page = True  # Served from the page cache to anonymous readers.
+
     item_guid_is_permalink = False
 
     def __init__(self, feed_type=RssFeed):

@@ -1,15 +1,18 @@
-from functools import partial
+import datetime
+import json
+from functools import cached_property, partial
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
 from django.db.models import Count, F, Func, OuterRef, Q, StringAgg, Subquery, Value, Window
-from django.db.models.functions import RowNumber, TruncMonth
+from django.db.models.functions import Cast, Coalesce, JSONObject, RowNumber, TruncMonth
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -81,7 +84,9 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_listing(self):
-        return self.select_related("category", "author")
+        """For lists of stories: with their section and writer, without the text they do
+        not show (a story's body is most of its row)."""
+        return self.select_related("category", "author").defer("body", "search_vector")
 
     def most_read(self, since):
         """Stories read since `since`, most read first, with their page views as `read_count`
@@ -92,6 +97,27 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-read_count", "-published_at", "-id")
         )
 
+    def with_corrections(self):
+        """Each story's corrections and updates, read by `Article.notes`, fetched inside the
+        same query as JSON: most stories have none, and a separate query would cost every
+        story page one more round trip for nothing."""
+        notes = (
+            Correction.objects.filter(article=OuterRef("pk"))
+            .order_by()
+            .values("article")
+            .annotate(
+                notes=StringAgg(
+                    Cast(
+                        JSONObject(id="id", kind="kind", text="text", created_at="created_at"),
+                        models.TextField(),
+                    ),
+                    Value(","),
+                )
+            )
+            .values("notes")
+        )
+        return self.annotate(notes_json=Subquery(notes))
+
     def with_bylines(self):
         return self.prefetch_related(
             models.Prefetch("bylines", Byline.objects.select_related("author"))
@@ -100,16 +126,45 @@ class ArticleQuerySet(models.QuerySet):
     def related_to(self, article):
         """Other stories, those sharing most tags with `article` first, then its section's.
 
-        One query; ties go to the same section, then to the newest.
+        One query; ties go to the same section, then to the newest. Only stories published
+        within RELATED_WINDOW of it are candidates: news is related in time as well as in
+        subject, and counting shared tags over the whole archive would cost every story page
+        a scan of it.
         """
         tag_ids = [tag.pk for tag in article.tags.all()]  # prefetch `tags` to save a query
         shared_tags = Count("tags", filter=Q(tags__in=tag_ids))
         same_section = models.Case(models.When(category_id=article.category_id, then=1), default=0)
         return (
             self.exclude(pk=article.pk)
+            .filter(
+                published_at__gte=article.published_at - RELATED_WINDOW,
+                published_at__lte=article.published_at + RELATED_WINDOW,
+            )
             .annotate(shared_tags=shared_tags, same_section=same_section)
             .filter(Q(shared_tags__gt=0) | Q(category_id=article.category_id))
             .order_by("-shared_tags", "-same_section", "-published_at", "-id")
+        )
+
+    def around(self, article, related):
+        """Stories to read next, in one query: the first `related` of related_to(article), in
+        that order, then its previous and next stories in its section, which are marked with
+        `neighbour` (-1 previous, 1 next, 0 neither)."""
+        in_section = self.filter(category_id=article.category_id)
+        previous = Subquery(in_section.before(article).values("pk")[:1])
+        following = Subquery(in_section.after(article).values("pk")[:1])
+        top = self.related_to(article).values("pk")[:related]
+        # The previous and next stories share the section, so related_to() keeps them; in its
+        # order the top `related` rows come first whatever else is fetched with them.
+        return (
+            self.related_to(article)
+            .annotate(
+                neighbour=models.Case(
+                    models.When(pk=previous, then=-1),
+                    models.When(pk=following, then=1),
+                    default=0,
+                )
+            )
+            .filter(Q(pk__in=top) | Q(pk=previous) | Q(pk=following))
         )
 
     def before(self, article):
@@ -126,9 +181,16 @@ class ArticleQuerySet(models.QuerySet):
             | Q(published_at=article.published_at, pk__gt=article.pk)
         ).order_by("published_at", "id")
 
-    def latest_per_category(self, per_category):
-        """The newest `per_category` stories of every category, in one query."""
-        ranked = self.annotate(
+    def latest_per_category(self, per_category, recent=800):
+        """The newest `per_category` stories of every category with stories among the
+        `recent` newest, in one query.
+
+        Ranking the whole archive by category would read every story on every front page;
+        a section with nothing among the newest `recent` stories is not news today.
+        """
+        cutoff = self.order_by("-published_at", "-id").values("published_at")[recent - 1 : recent]
+        since = Coalesce(Subquery(cutoff), Value(EPOCH, output_field=models.DateTimeField()))
+        ranked = self.filter(published_at__gte=since).annotate(
             rank=Window(
                 RowNumber(),
                 partition_by=F("category_id"),
@@ -284,6 +346,15 @@ class Article(models.Model):
             saved[field] != getattr(self, field) for field in REVISED_FIELDS
         ):
             self.revised_at = timezone.now()
+        stored = self.pk is not None and (
+            not self._state.adding or Article.objects.filter(pk=self.pk).exists()
+        )
+        if stored and not kwargs.get("force_insert"):
+            # Counted by the database, not from this copy (which may be a restored old
+            # revision, `history.instance`); Django reads the new number back with RETURNING.
+            self.version = F("version") + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
         Article.objects.using(self._state.db).filter(pk=self.pk).update_search_vector()
         SlugRedirect.objects.filter(old_slug=self.slug).delete()
@@ -367,10 +438,25 @@ class Article(models.Model):
             return self.author.get_full_name() or self.author.get_username()
         return ""
 
+    @cached_property
+    def notes(self):
+        """Corrections and updates, newest first: from `with_corrections()` when the story
+        was fetched with it, else from the database."""
+        fetched = getattr(self, "notes_json", False)
+        if fetched is False:
+            return list(self.corrections.all())
+        notes = [Correction(article=self, **note) for note in json.loads(f"[{fetched or ''}]")]
+        for note in notes:
+            if isinstance(note.created_at, str):
+                note.created_at = parse_datetime(note.created_at)
+                if timezone.is_naive(note.created_at):  # SQLite stores UTC without an offset.
+                    note.created_at = timezone.make_aware(note.created_at, datetime.UTC)
+        return sorted(notes, key=lambda note: (note.created_at, note.pk), reverse=True)
+
     @property
     def last_updated(self):
         """When readers were last told of a change: a correction, an update or a revision."""
-        notes = [note.created_at for note in self.corrections.all()]
+        notes = [note.created_at for note in self.notes]
         dates = [date for date in (*notes, self.revised_at) if date]
         return max(dates) if dates else None
 
@@ -381,6 +467,11 @@ class Article(models.Model):
         words = len(strip_tags(self.body.replace("<", " <")).split())
         return max(1, round(words / WORDS_PER_MINUTE))
 
+
+# Candidates for a story's related stories are published this close to it.
+RELATED_WINDOW = datetime.timedelta(days=90)
+# Earlier than any story.
+EPOCH = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
 
 # Changing these after publication is a revision readers are told about ("Updated …").
 REVISED_FIELDS = ("title", "standfirst", "body")

@@ -30,6 +30,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from .models import Article, Author, Category, StripTags, search_config
+from .page_cache import reader_page
 
 MAX_QUERY_LENGTH = 200
 # With fewer exact matches than this, PostgreSQL looks for a better spelling.
@@ -99,6 +100,7 @@ class SearchForm(forms.Form):
         return stories
 
 
+@reader_page
 def search(request):
     # PostgreSQL refuses NUL characters, and no reader means to type one.
     data = request.GET.copy()

@@ -9,7 +9,7 @@ size of the archive, and the index asks the database for all months in one query
 from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap, views
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.decorators.cache import cache_control
 from taggit.models import Tag
 
 from .models import About, Article, Author, Category
+from .page_cache import reader_page, site_furniture
 
 SITEMAP_MAX_AGE = 60 * 60
 # Google News reads stories of the last two days, at most 1,000 per sitemap.
@@ -55,7 +56,25 @@ class MonthSitemap(StorySitemap):
         return self.latest
 
 
-class NewsSitemap(StorySitemap):
+class KnownSizeMixin:
+    """A sitemap whose size and newest date the index already knows (from `index_stats`), so
+    the index spends no query of its own on it. Without them, it asks as usual."""
+
+    def __init__(self, count=None, latest=None):
+        self.count, self.latest = count, latest
+
+    @property
+    def paginator(self):
+        paginator = super().paginator
+        if self.count is not None:
+            paginator.count = self.count
+        return paginator
+
+    def get_latest_lastmod(self):
+        return self.latest if self.count is not None else super().get_latest_lastmod()
+
+
+class NewsSitemap(KnownSizeMixin, StorySitemap):
     limit = 1000
 
     def items(self):
@@ -66,7 +85,7 @@ class NewsSitemap(StorySitemap):
         )
 
 
-class ListingSitemap(Sitemap):
+class ListingSitemap(KnownSizeMixin, Sitemap):
     """Pages that list stories, dated by their newest story; only those with a published one."""
 
     model = None
@@ -90,6 +109,8 @@ class ListingSitemap(Sitemap):
         return obj.newest
 
     def get_latest_lastmod(self):
+        if self.count is not None:
+            return self.latest
         return self.items().aggregate(latest=Max("newest"))["latest"]
 
 
@@ -114,6 +135,15 @@ class AuthorSitemap(ListingSitemap):
 class PageSitemap(Sitemap):
     """The front page and the archive index, dated by the newest story; the About page."""
 
+    def __init__(self, latest=None):
+        self.latest = latest
+
+    def get_latest_lastmod(self):
+        if self.latest is None:
+            return super().get_latest_lastmod()
+        about = site_furniture()["about"].updated_at
+        return max(date for date in (self.latest, about) if date)
+
     def items(self):
         return ["articles:front", "articles:archive", "articles:about"]
 
@@ -126,8 +156,24 @@ class PageSitemap(Sitemap):
         return Article.objects.published().aggregate(latest=Max("published_at"))["latest"]
 
 
-def sections():
-    """Every sitemap of the index by name, the <section> of its address."""
+def index_stats():
+    """What the index says of its fixed sections, in one query: how many categories, tags and
+    authors have published stories, how many stories are news, and the newest dates."""
+    recent = Q(published_at__gte=timezone.now() - NEWS_WINDOW)
+    return Article.objects.published().aggregate(
+        latest=Max("published_at"),
+        news=Count("pk", filter=recent, distinct=True),
+        news_published=Max("published_at", filter=recent),
+        news_revised=Max("revised_at", filter=recent),
+        categories=Count("category", distinct=True),
+        tags=Count("tags", distinct=True),
+        authors=Count("bylines__author", distinct=True),
+    )
+
+
+def sections(stats=None):
+    """Every sitemap of the index by name, the <section> of its address; with `stats`
+    (index_stats()) the fixed sections need no query to be listed in the index."""
     months = (
         Article.objects.published()
         .annotate(month=TruncMonth("published_at"))
@@ -140,12 +186,15 @@ def sections():
         )
         .order_by("-month")
     )
+    stats = stats or {}
+    latest = stats.get("latest")
+    news_latest = [stats.get(date) for date in ("news_published", "news_revised")]
     return {
-        "pages": PageSitemap(),
-        "news": NewsSitemap(),
-        "categories": CategorySitemap(),
-        "tags": TagSitemap(),
-        "authors": AuthorSitemap(),
+        "pages": PageSitemap(latest),
+        "news": NewsSitemap(stats.get("news"), max(filter(None, news_latest), default=None)),
+        "categories": CategorySitemap(stats.get("categories"), latest),
+        "tags": TagSitemap(stats.get("tags"), latest),
+        "authors": AuthorSitemap(stats.get("authors"), latest),
         **{
             f"articles-{row['month']:%Y-%m}": MonthSitemap(
                 row["month"],
@@ -158,18 +207,24 @@ def sections():
 
 
 @cache_control(public=True, max_age=SITEMAP_MAX_AGE)
+@reader_page
 def index(request):
-    return views.index(request, sections(), sitemap_url_name="sitemap-section")
+    return views.index(request, sections(index_stats()), sitemap_url_name="sitemap-section")
 
 
 @cache_control(public=True, max_age=SITEMAP_MAX_AGE)
+@reader_page
 def section(request, section):
     return views.sitemap(request, sections(), section=section)
 
 
 @cache_control(public=True, max_age=NEWS_MAX_AGE)
 def news(request):
-    """Google News's own format: the index links it as the "news" section."""
+    """Google News's own format: the index links it as the "news" section.
+
+    Not kept in the page cache: which stories it lists changes with the clock (the last two
+    days), not only with the content. One cheap indexed query, and HTTP caches keep it.
+    """
     return views.sitemap(
         request, {"news": NewsSitemap()}, section="news", template_name="sitemaps/news.xml"
     )

@@ -1,4 +1,5 @@
 import datetime
+from functools import cached_property
 from itertools import groupby
 
 from django.conf import settings
@@ -11,13 +12,15 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
-from .models import About, Article, Author, Category, SlugRedirect
+from .models import Article, Author, Category, SlugRedirect
+from .page_cache import reader_page, site_furniture
 
 FRONT_PAGE_LATEST = 6
 FRONT_PAGE_PER_CATEGORY = 4
 RELATED_STORIES = 4
 
 
+@reader_page
 def front_page(request):
     published = Article.objects.published().for_listing()
     with_bylines = published.with_bylines()
@@ -32,7 +35,7 @@ def front_page(request):
     }
     sections = [
         (category, per_category[category.pk])
-        for category in Category.objects.all()
+        for category in site_furniture()["nav_categories"]
         if category.pk in per_category
     ]
     return render(
@@ -42,6 +45,7 @@ def front_page(request):
     )
 
 
+@reader_page
 class ArticleDetail(DetailView):
     """One story. Staff may also open drafts and scheduled stories, marked as not public."""
 
@@ -51,7 +55,8 @@ class ArticleDetail(DetailView):
         articles = (
             Article.objects.select_related("category", "author")
             .with_bylines()
-            .prefetch_related("tags", "corrections")
+            .prefetch_related("tags")
+            .with_corrections()
         )
         if self.request.user.is_staff:
             return articles
@@ -79,13 +84,15 @@ class ArticleDetail(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        published = Article.objects.published()
-        in_section = published.filter(category_id=article.category_id)
+        stories = list(
+            Article.objects.published().for_listing().around(article, related=RELATED_STORIES)
+        )
+        neighbours = {story.neighbour: story for story in stories if story.neighbour}
         return super().get_context_data(
             current_category=article.category,
-            related=published.for_listing().related_to(article)[:RELATED_STORIES],
-            previous_story=in_section.before(article).first(),
-            next_story=in_section.after(article).first(),
+            related=stories[:RELATED_STORIES],
+            previous_story=neighbours.get(-1),
+            next_story=neighbours.get(1),
             **kwargs,
         )
 
@@ -101,6 +108,7 @@ class ArticlePreview(ArticleDetail):
         return self.render_to_response(self.get_context_data(object=self.object))
 
 
+@reader_page
 class AuthorArticleList(ListView):
     template_name = "articles/author_detail.html"
     paginate_by = settings.ARTICLES_PER_PAGE
@@ -114,6 +122,7 @@ class AuthorArticleList(ListView):
         return super().get_context_data(author=self.author, **kwargs)
 
 
+@reader_page
 class CategoryArticleList(ListView):
     template_name = "articles/category_detail.html"
     paginate_by = settings.ARTICLES_PER_PAGE
@@ -129,6 +138,7 @@ class CategoryArticleList(ListView):
         )
 
 
+@reader_page
 class TagArticleList(ListView):
     template_name = "articles/tag_detail.html"
     paginate_by = settings.ARTICLES_PER_PAGE
@@ -145,6 +155,13 @@ class TagArticleList(ListView):
 
 
 class ArchiveMixin:
+    """The year and month archives, answered from one list of every month with stories.
+
+    That list (one query) tells whether the period has stories, which months to show, the
+    previous and next periods and how many stories to paginate, each of which Django's date
+    views would otherwise ask the database for separately.
+    """
+
     date_field = "published_at"
     paginate_by = settings.ARTICLES_PER_PAGE
     context_object_name = "articles"
@@ -152,7 +169,53 @@ class ArchiveMixin:
     def get_queryset(self):
         return Article.objects.published().for_listing()
 
+    @cached_property
+    def months_with_stories(self):
+        """[{"month", "count"}] for every month with published stories, newest first."""
+        return list(Article.objects.published().month_counts())
 
+    def months_between(self, since, until):
+        return [row for row in self.months_with_stories if since <= row["month"] < until]
+
+    def get_dated_queryset(self, **lookup):
+        since, until = lookup[f"{self.date_field}__gte"], lookup[f"{self.date_field}__lt"]
+        self.period_months = self.months_between(since, until)
+        if not self.period_months:
+            raise Http404("No stories were published then.")
+        return self.get_queryset().filter(**lookup)
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        months = [row["month"] for row in self.period_months]
+        return months if ordering == "DESC" else months[::-1]
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        paginator.count = sum(row["count"] for row in self.period_months)
+        return paginator
+
+    def neighbour(self, date, later, period):
+        """The nearest year or month before or after `date`'s that has stories, or None."""
+        keys = {row["month"].date().replace(**period) for row in self.months_with_stories}
+        start = date.replace(**period)
+        found = [key for key in keys if (key > start if later else key < start)]
+        if not found:
+            return None
+        return min(found) if later else max(found)
+
+    def get_next_year(self, date):
+        return self.neighbour(date, later=True, period={"month": 1, "day": 1})
+
+    def get_previous_year(self, date):
+        return self.neighbour(date, later=False, period={"month": 1, "day": 1})
+
+    def get_next_month(self, date):
+        return self.neighbour(date, later=True, period={"day": 1})
+
+    def get_previous_month(self, date):
+        return self.neighbour(date, later=False, period={"day": 1})
+
+
+@reader_page
 class ArticleArchive(TemplateView):
     """The "Articles Archive": every month that has stories, grouped by year, with counts."""
 
@@ -167,21 +230,22 @@ class ArticleArchive(TemplateView):
         return super().get_context_data(years=years, **kwargs)
 
 
+@reader_page
 class ArticleYearArchive(ArchiveMixin, YearArchiveView):
     make_object_list = True
 
     def get_context_data(self, **kwargs):
-        year = int(self.get_year())
-        months = Article.objects.published().filter(published_at__year=year).month_counts()
-        return super().get_context_data(months=months, **kwargs)
+        return super().get_context_data(months=self.period_months, **kwargs)
 
 
+@reader_page
 class ArticleMonthArchive(ArchiveMixin, MonthArchiveView):
     month_format = "%m"
 
 
+@reader_page
 class AboutView(TemplateView):
     template_name = "articles/about.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(page=About.load(), **kwargs)
+        return super().get_context_data(page=site_furniture()["about"], **kwargs)

@@ -6,12 +6,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import models, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from articles.page_cache import page_changed
 
 BODY_MAX_LENGTH = 3000
 MODERATORS_GROUP = "Moderators"
@@ -42,14 +43,17 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Comment.Status.PENDING)
 
     def threads(self):
-        """Approved top-level comments, each with its approved replies in `approved_replies`."""
-        return (
-            self.approved()
-            .filter(parent=None)
-            .prefetch_related(
-                Prefetch("replies", queryset=Comment.objects.approved(), to_attr="approved_replies")
-            )
-        )
+        """Approved top-level comments, oldest first, each with its approved replies in
+        `approved_replies`: a list, from one query however many comments there are."""
+        comments = list(self.approved().order_by("created_at", "id"))
+        threads = {comment.pk: comment for comment in comments if comment.parent_id is None}
+        for thread in threads.values():
+            thread.approved_replies = []
+        for comment in comments:
+            # A reply whose thread is not published is not shown either.
+            if comment.parent_id in threads:
+                threads[comment.parent_id].approved_replies.append(comment)
+        return list(threads.values())
 
     def by_email(self, email):
         # People type their address with whatever capitals they like.
@@ -57,7 +61,13 @@ class CommentQuerySet(models.QuerySet):
 
     def moderate(self, status, user):
         """Give every comment in the queryset `status`, recording who decided and when."""
-        return self.update(status=status, moderated_by=user, moderated_at=timezone.now())
+        stories = Article.objects.filter(pk__in=self.values("article_id"))
+        pages = [story.get_absolute_url() for story in stories.only("slug", "published_at")]
+        changed = self.update(status=status, moderated_by=user, moderated_at=timezone.now())
+        # update() sends no signals: tell the page cache which stories' comments changed.
+        for page in pages:
+            page_changed(page, self.db)
+        return changed
 
 
 class Comment(models.Model):

@@ -5,19 +5,27 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_POST
+from django.views.csrf import csrf_failure as django_csrf_failure
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
 from articles.views import ArticleDetail
 
-from .forms import CommentForm
+from .forms import CommentForm, shown_at_token
 from .models import Comment, comments_are_open
 
 AWAITING_MODERATION = "Thank you. Your comment will appear once a moderator has approved it."
 PUBLISHED = "Thank you. Your comment is published."
 CLOSED = "Comments are closed on this story."
+NOT_CONFIRMED = (
+    "We could not confirm that your comment was sent from this page (your browser may block "
+    "cookies, or the page was open a long time). It has not been posted yet: what you wrote is "
+    "kept below — please post it again."
+)
 
 
 def client_ip(request):
@@ -87,7 +95,51 @@ def post_comment(request, article_id):
         return HttpResponseRedirect(article.get_absolute_url() + "#comments")
 
     # Show the story again with the errors and what the reader typed.
+    return article_page_with_form(request, article, form)
+
+
+def article_page_with_form(request, article, form, status=200, **context):
     view = ArticleDetail()
     view.setup(request)
     view.object = article
-    return view.render_to_response(view.get_context_data(object=article, comment_form=form))
+    response = view.render_to_response(
+        view.get_context_data(object=article, comment_form=form, **context)
+    )
+    response.status_code = status
+    return response
+
+
+@never_cache
+@require_GET
+def form_token(request):
+    """A CSRF token (and cookie) and a fresh "form shown at" time for a comment form on a page
+    served from the cache, which carries neither (static/js/comment-form.js asks for them)."""
+    return JsonResponse(
+        {"csrfmiddlewaretoken": get_token(request), "shown_at": shown_at_token()},
+        headers={"X-Robots-Tag": "noindex"},
+    )
+
+
+def csrf_failure(request, reason=""):
+    """A comment posted without a valid CSRF token (no JavaScript, an expired cookie) is not
+    saved, but never lost either: the reader gets the form back with what they wrote and a
+    token, and posts it again. Every other refusal is Django's own page."""
+    match = request.resolver_match
+    if request.method == "POST" and match and match.view_name == "comments:post":
+        article = Article.objects.published().filter(pk=match.kwargs["article_id"]).first()
+        if article and comments_are_open(article):
+            parent = request.POST.get("parent", "")
+            kept = {name: request.POST.get(name, "") for name in ("name", "email", "body")}
+            kept["parent"] = (
+                Comment.objects.approved().filter(article=article, pk=parent).first()
+                if parent.isdigit()
+                else None
+            )
+            return article_page_with_form(
+                request,
+                article,
+                CommentForm(article=article, initial=kept),
+                status=403,
+                comment_notice=NOT_CONFIRMED,
+            )
+    return django_csrf_failure(request, reason)

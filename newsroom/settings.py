@@ -4,10 +4,12 @@ Every value a deployment changes is an environment variable, listed in README.md
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -51,6 +53,8 @@ elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecu
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A comment refused for its CSRF token comes back in its form, never lost.
+CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -66,20 +70,37 @@ INSTALLED_APPS = [
     "taggit",
     "django_prose_editor",
     "simple_history",
+    "axes",
     "articles",
     "comments",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "newsroom.middleware.SecurityHeadersMiddleware",
+    # Early, so that a database failure anywhere below becomes the "back soon" page, a 503.
+    "newsroom.unavailable.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag and Last-Modified answered with 304, cached pages included.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Old WordPress addresses (?p=123, permalinks) 301 to imported stories; above the page
+    # cache so that it sees cached 404s too.
+    "articles.middleware.LegacyRedirectMiddleware",
+    # Below sessions, users and messages: it asks who the reader is before serving a cached page.
+    "articles.page_cache.PageCacheMiddleware",
+    # Pages and feeds compressed, below the page cache so that a cached page is compressed
+    # once, not on every request (static files come compressed from WhiteNoise).
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: it turns a refused admin login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -92,6 +113,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "articles.context_processors.site",
@@ -111,6 +133,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# While the database is unreachable readers get a 503 page asking them to come back in this many
+# seconds; the site reconnects by itself when it returns (newsroom/unavailable.py).
+DATABASE_RETRY_AFTER = env_int("DATABASE_RETRY_AFTER", 30)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -135,8 +160,31 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Django serves uploads itself only where no web server does (development, demos).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 
+# Uploads live on local disk by default. With more than one app server they must be shared:
+# AWS_STORAGE_BUCKET_NAME puts them on S3 or an S3-compatible store (`pip install --group s3`);
+# boto3 reads the credentials from the standard AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY variables.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip()
+if AWS_STORAGE_BUCKET_NAME:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            # MinIO, Ceph, R2 and other S3-compatible stores.
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            # A CDN host in front of the bucket, e.g. media.example.com.
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            # Featured images are public: plain, cacheable URLs rather than expiring signed ones.
+            "querystring_auth": False,
+            # Two uploads named alike must never replace each other's file.
+            "file_overwrite": False,
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     # Hashed, compressed names need `collectstatic`, so they are for production only.
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -150,19 +198,56 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: the comment form fetches its token from an endpoint.
+CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Scripts and styles only from our own files. Public pages are cached whole and shared between
+# readers, so they carry no inline script and no nonce; the admin (never cached) gets a nonce
+# for its few inline blocks and the editor's import map. docs/security.md explains each line.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    # data: for the admin's and the editor's small inline icons; CSP_IMG_SRC adds the media
+    # host when uploads are served from elsewhere (S3, a CDN).
+    "img-src": [CSP.SELF, "data:", *env_list("CSP_IMG_SRC")],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
 # Behind a TLS-terminating proxy (nginx, a load balancer) set HTTPS=true.
 if env_bool("HTTPS", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
+    # Load balancers check health over plain HTTP, from inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Consent to the browsers' preload list; the site is listed only once someone submits it.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# Admin sign-in throttling (django-axes): AXES_FAILURE_LIMIT wrong passwords for one user name
+# from one address lock that pair out for AXES_COOLOFF_TIME hours. Keyed on the pair, so an
+# attacker cannot lock editors out from elsewhere, nor one typist a whole office behind one NAT.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(hours=env_int("AXES_COOLOFF_TIME", 1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
+# The reader's address the same way the comments read it (COMMENTS_CLIENT_IP_HEADER).
+AXES_CLIENT_IP_CALLABLE = "comments.views.client_ip"
 
 LOGGING = {
     "version": 1,
@@ -178,12 +263,22 @@ ARTICLES_PER_PAGE = 20
 # most-read counters); otherwise each process keeps its own in local memory, which is what a
 # single development server wants.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+try:
+    REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "").strip() or 0.5)
+except ValueError:
+    raise ImproperlyConfigured("REDIS_TIMEOUT must be a number of seconds, e.g. 0.5.") from None
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Serves on, uncached, while Redis is away (see newsroom/cache.py).
+            "BACKEND": "newsroom.cache.FailSafeRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+            "OPTIONS": {
+                # Seconds: a Redis that hangs must not hold up a page for long.
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "socket_timeout": REDIS_TIMEOUT,
+            },
         }
     }
 else:
@@ -193,6 +288,14 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
+
+# Anonymous readers' pages are cached whole for this many seconds (0 turns the page cache off);
+# any change readers could see shows at once all the same (articles/page_cache.py).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# What browsers, proxies and CDNs are told: keep a public page this long, and serve it this much
+# longer while fetching a fresh copy.
+PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60)
+PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 60)
 
 # The language of PostgreSQL full-text search; run `manage.py update_search_index` after a change.
 SEARCH_CONFIG = os.environ.get("SEARCH_CONFIG", "english")
@@ -272,3 +375,6 @@ COMMENTS_RATE_LIMIT = _rate_limit("COMMENTS_RATE_LIMIT", "5/10m")
 # Behind a reverse proxy every request comes from the proxy's address: name the header in which
 # the proxy passes the reader's own (e.g. X-Forwarded-For or X-Real-IP). Empty: REMOTE_ADDR.
 COMMENTS_CLIENT_IP_HEADER = os.environ.get("COMMENTS_CLIENT_IP_HEADER", "").strip()
+# `manage.py anonymise_comment_ips` forgets the IP address and user agent of comments older than
+# this many days: they only serve against spam while a comment is new.
+COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 90)

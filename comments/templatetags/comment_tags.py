@@ -1,6 +1,8 @@
 from django import template
 from django.urls import reverse
 
+from articles.page_cache import changes_at
+
 from ..forms import CommentForm
 from ..models import Comment, comments_are_open, comments_close_at
 
@@ -13,6 +15,10 @@ def comments_for(context, article):
     request = context.get("request")
     threads = list(article.comments.threads())
     is_open = comments_are_open(article)
+    closes_at = comments_close_at(article)
+    if is_open:
+        # A cached copy of the page must not offer the form once comments have closed.
+        changes_at(request, closes_at)
     form = context.get("comment_form")
     if form is None and is_open:
         replyto = request.GET.get("replyto", "") if request else ""
@@ -22,11 +28,14 @@ def comments_for(context, article):
         "threads": threads,
         "count": len(threads) + sum(len(thread.approved_replies) for thread in threads),
         "is_open": is_open,
-        "closes_at": comments_close_at(article),
+        "closes_at": closes_at,
         "form": form,
         "messages": context.get("messages"),
         "request": request,
         "csrf_token": context.get("csrf_token"),
+        # Only a page made for this one reader (a post answered with errors) carries a token.
+        "token_inline": context.get("comment_form") is not None,
+        "notice": context.get("comment_notice"),
     }
 
 
