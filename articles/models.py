@@ -6,7 +6,18 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
-from django.db.models import Count, F, Func, OuterRef, Q, StringAgg, Subquery, Value, Window
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    StringAgg,
+    Subquery,
+    Value,
+    Window,
+)
 from django.db.models.functions import Cast, Coalesce, JSONObject, RowNumber, TruncMonth
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
@@ -132,16 +143,26 @@ class ArticleQuerySet(models.QuerySet):
         a scan of it.
         """
         tag_ids = [tag.pk for tag in article.tags.all()]  # prefetch `tags` to save a query
-        shared_tags = Count("tags", filter=Q(tags__in=tag_ids))
+        # Per candidate, an index lookup of its tagged items: no join of every tagged story.
+        tagged = Article.tags.through.objects.filter(
+            content_type__app_label="articles",
+            content_type__model="article",
+            object_id=OuterRef("pk"),
+            tag_id__in=tag_ids,
+        )
+        shared_tags = Coalesce(
+            Subquery(tagged.order_by().values("object_id").annotate(n=Count("*")).values("n")),
+            0,
+        )
         same_section = models.Case(models.When(category_id=article.category_id, then=1), default=0)
         return (
             self.exclude(pk=article.pk)
             .filter(
+                Q(category_id=article.category_id) | Q(Exists(tagged)),
                 published_at__gte=article.published_at - RELATED_WINDOW,
                 published_at__lte=article.published_at + RELATED_WINDOW,
             )
             .annotate(shared_tags=shared_tags, same_section=same_section)
-            .filter(Q(shared_tags__gt=0) | Q(category_id=article.category_id))
             .order_by("-shared_tags", "-same_section", "-published_at", "-id")
         )
 

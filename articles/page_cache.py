@@ -147,6 +147,21 @@ def site_furniture():
     return furniture
 
 
+def months_with_stories():
+    """[{"month", "count"}] for every month with published stories, newest first: grouping
+    the whole archive by month is the archive pages' one costly query, so it is kept under
+    the generation like the furniture."""
+    from .models import Article
+
+    generation = site_furniture()["generation"]
+    key = f"site:months:{generation}"
+    months = cache.get(key)
+    if months is None:
+        months = list(Article.objects.published().month_counts())
+        cache.set(key, months, FURNITURE_SECONDS)
+    return months
+
+
 def changes_at(request, moment):
     """Tell the page cache that this page will read differently at `moment` by the clock alone
     (comments closing, say), with no save to announce it: it is not served after then."""

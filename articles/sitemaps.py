@@ -9,7 +9,8 @@ size of the archive, and the index asks the database for all months in one query
 from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap, views
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.core.cache import cache
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -157,35 +158,50 @@ class PageSitemap(Sitemap):
 
 
 def index_stats():
-    """What the index says of its fixed sections, in one query: how many categories, tags and
-    authors have published stories, how many stories are news, and the newest dates."""
-    recent = Q(published_at__gte=timezone.now() - NEWS_WINDOW)
-    return Article.objects.published().aggregate(
-        latest=Max("published_at"),
-        news=Count("pk", filter=recent, distinct=True),
-        news_published=Max("published_at", filter=recent),
-        news_revised=Max("revised_at", filter=recent),
-        categories=Count("category", distinct=True),
-        tags=Count("tags", distinct=True),
-        authors=Count("bylines__author", distinct=True),
-    )
+    """What the index says of its fixed sections, from two small indexed queries: the newest
+    story, and the number and newest dates of the last two days' news. The numbers of
+    categories, tags and authors are those that exist: they only decide whether a section
+    needs a second page, at 50,000 entries, and counting those with a published story would
+    read every tagged story."""
+    published = Article.objects.published()
+    recent = published.filter(published_at__gte=timezone.now() - NEWS_WINDOW)
+    return {
+        **published.aggregate(latest=Max("published_at")),
+        **recent.aggregate(
+            news=Count("pk"), news_published=Max("published_at"), news_revised=Max("revised_at")
+        ),
+        "categories": len(site_furniture()["nav_categories"]),
+        "tags": Tag.objects.count(),
+        "authors": Author.objects.count(),
+    }
+
+
+def story_months():
+    """Every month with stories, its number of stories and its newest date (publication,
+    revision or correction): the whole archive grouped, so kept under the content generation."""
+    key = f"sitemap:months:{site_furniture()['generation']}"
+    months = cache.get(key)
+    if months is None:
+        months = list(
+            Article.objects.published()
+            .annotate(month=TruncMonth("published_at"))
+            .values("month")
+            .annotate(
+                count=Count("id", distinct=True),
+                published=Max("published_at"),
+                revised=Max("revised_at"),
+                corrected=Max("corrections__created_at"),
+            )
+            .order_by("-month")
+        )
+        cache.set(key, months, SITEMAP_MAX_AGE)
+    return months
 
 
 def sections(stats=None):
     """Every sitemap of the index by name, the <section> of its address; with `stats`
     (index_stats()) the fixed sections need no query to be listed in the index."""
-    months = (
-        Article.objects.published()
-        .annotate(month=TruncMonth("published_at"))
-        .values("month")
-        .annotate(
-            count=Count("id", distinct=True),
-            published=Max("published_at"),
-            revised=Max("revised_at"),
-            corrected=Max("corrections__created_at"),
-        )
-        .order_by("-month")
-    )
+    months = story_months()
     stats = stats or {}
     latest = stats.get("latest")
     news_latest = [stats.get(date) for date in ("news_published", "news_revised")]

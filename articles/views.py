@@ -13,7 +13,7 @@ from django.views.generic.dates import MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
 from .models import Article, Author, Category, SlugRedirect
-from .page_cache import reader_page, site_furniture
+from .page_cache import months_with_stories, reader_page, site_furniture
 
 FRONT_PAGE_LATEST = 6
 FRONT_PAGE_PER_CATEGORY = 4
@@ -171,8 +171,7 @@ class ArchiveMixin:
 
     @cached_property
     def months_with_stories(self):
-        """[{"month", "count"}] for every month with published stories, newest first."""
-        return list(Article.objects.published().month_counts())
+        return months_with_stories()
 
     def months_between(self, since, until):
         return [row for row in self.months_with_stories if since <= row["month"] < until]
@@ -222,7 +221,7 @@ class ArticleArchive(TemplateView):
     template_name = "articles/article_archive.html"
 
     def get_context_data(self, **kwargs):
-        months = Article.objects.published().month_counts()
+        months = months_with_stories()
         years = [
             (year, list(group))
             for year, group in groupby(months, key=lambda row: row["month"].year)

@@ -32,9 +32,9 @@ def test_readyz_is_ok_when_database_and_cache_answer(client):
     assert "no-store" in response["Cache-Control"]
 
 
-def test_readyz_is_unavailable_when_the_cache_is_down(client, settings):
-    # Production's Redis cache hides failures from pages (they are served uncached), so the
-    # readiness check must notice them itself. Nobody listens on this port.
+def test_readyz_reports_a_cache_outage_but_stays_ready(client, settings):
+    # Pages are served uncached while Redis is away: taking every server out of the load
+    # balancer for it would turn a slower site into no site. Nobody listens on this port.
     settings.CACHES = {
         "default": {
             "BACKEND": "newsroom.cache.FailSafeRedisCache",
@@ -42,8 +42,8 @@ def test_readyz_is_unavailable_when_the_cache_is_down(client, settings):
         }
     }
     response = client.get("/readyz")
-    assert response.status_code == 503
-    assert response.content == b"unavailable: cache"
+    assert response.status_code == 200
+    assert response.content == b"ok, without the cache (serving uncached)"
 
 
 class UnreachableDatabase:
