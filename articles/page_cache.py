@@ -36,6 +36,8 @@ from django.utils.regex_helper import _lazy_re_compile
 GENERATION_KEY = "site:generation"
 ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
 FURNITURE_KEY = "site:furniture"
+# (generation, next scheduled story's time) of the furniture: all a cached page needs to know.
+STATE_KEY = "site:state"
 # Furniture is recomputed at least this often: the published counts of Top Categories move
 # only with content changes, but a cache entry should not live for ever.
 FURNITURE_SECONDS = 60 * 60
@@ -104,12 +106,14 @@ def site_furniture():
     """
     from .models import About, Article, Category
 
-    state = cache.get_many([GENERATION_KEY, FURNITURE_KEY])
+    state = cache.get_many([GENERATION_KEY, FURNITURE_KEY, STATE_KEY])
     generation = state.get(GENERATION_KEY)
     furniture = state.get(FURNITURE_KEY)
     if furniture and generation is not None and furniture["generation"] == generation:
         due = furniture["next_due"]
         if due is None or due > timezone.now():
+            if STATE_KEY not in state:  # Evicted on its own: current_generation() needs it.
+                cache.set(STATE_KEY, (generation, due), FURNITURE_SECONDS)
             return furniture
         furniture = None  # A scheduled story has just gone live.
     if furniture is None or generation is None:
@@ -143,8 +147,20 @@ def site_furniture():
     seconds = FURNITURE_SECONDS
     if about.next_due:
         seconds = max(1, min(seconds, math.ceil((about.next_due - now).total_seconds())))
-    cache.set(FURNITURE_KEY, furniture, seconds)
+    cache.set_many({FURNITURE_KEY: furniture, STATE_KEY: (generation, about.next_due)}, seconds)
     return furniture
+
+
+def current_generation():
+    """The generation a page is cached under, from two small values in the cache (the
+    furniture is only rebuilt, and read whole, when they say it is out of date)."""
+    found = cache.get_many([GENERATION_KEY, STATE_KEY])
+    generation, state = found.get(GENERATION_KEY), found.get(STATE_KEY)
+    if generation is not None and state is not None and state[0] == generation:
+        due = state[1]
+        if due is None or due > timezone.now():
+            return generation
+    return site_furniture()["generation"]
 
 
 def months_with_stories():
@@ -236,7 +252,7 @@ class PageCacheMiddleware:
         key = path_version = None
         request.is_reader_page = _is_reader_page(request)
         if _may_use_cache(request):
-            key = page_key(request, site_furniture()["generation"])
+            key = page_key(request, current_generation())
             found = cache.get_many([key, _path_key(request.path)])
             path_version = found.get(_path_key(request.path))
             entry = found.get(key)

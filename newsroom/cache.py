@@ -13,7 +13,7 @@ import time
 from urllib.parse import urlsplit
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -86,6 +86,23 @@ def _host(url):
     return f"{parts.hostname or parts.path}:{parts.port or 6379}"
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis client, keeping one redis-py client per connection pool.
+
+    Django makes a new redis-py client for every cache call, and each builds its table of
+    ~170 response callbacks: a fifth of a millisecond, twice on every page served from the
+    page cache. redis-py clients are safe to share between threads.
+    """
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(index)
+        if client is None:
+            client = clients[index] = self._client(connection_pool=self._get_connection_pool(index))
+        return client
+
+
 class FailSafeRedisCache(RedisCache):
     """Django's RedisCache, answering as an empty cache while Redis is unavailable.
 
@@ -95,6 +112,7 @@ class FailSafeRedisCache(RedisCache):
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
         self._location = ",".join(_host(url) for url in self._servers)
         self._outage = outage_for(self._location)
 
