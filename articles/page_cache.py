@@ -151,16 +151,38 @@ def site_furniture():
     return furniture
 
 
-def current_generation():
+def current_generation(found=None):
     """The generation a page is cached under, from two small values in the cache (the
-    furniture is only rebuilt, and read whole, when they say it is out of date)."""
-    found = cache.get_many([GENERATION_KEY, STATE_KEY])
+    furniture is only rebuilt, and read whole, when they say it is out of date). `found`:
+    those values, when the caller has already read them."""
+    if found is None:
+        found = cache.get_many([GENERATION_KEY, STATE_KEY])
     generation, state = found.get(GENERATION_KEY), found.get(STATE_KEY)
     if generation is not None and state is not None and state[0] == generation:
         due = state[1]
         if due is None or due > timezone.now():
             return generation
     return site_furniture()["generation"]
+
+
+# The generation this process saw last: almost always still the current one, so a cached page
+# is looked up in the same round trip to the cache as the generation itself.
+_last_seen = {"generation": None}
+
+
+def _cached_entry(request):
+    """(key, path version, entry or None) of the request's page in the cache."""
+    path_key = _path_key(request.path)
+    guess = _last_seen["generation"]
+    keys = [GENERATION_KEY, STATE_KEY, path_key]
+    if guess is not None:
+        keys.append(page_key(request, guess))
+    found = cache.get_many(keys)
+    generation = current_generation(found)
+    _last_seen["generation"] = generation
+    key = page_key(request, generation)
+    entry = found.get(key) if generation == guess else cache.get(key)
+    return key, found.get(path_key), entry
 
 
 def months_with_stories():
@@ -252,10 +274,7 @@ class PageCacheMiddleware:
         key = path_version = None
         request.is_reader_page = _is_reader_page(request)
         if _may_use_cache(request):
-            key = page_key(request, current_generation())
-            found = cache.get_many([key, _path_key(request.path)])
-            path_version = found.get(_path_key(request.path))
-            entry = found.get(key)
+            key, path_version, entry = _cached_entry(request)
             if entry is not None and entry[1] == path_version and timezone.now() < entry[0]:
                 response = entry[2]
                 response["X-Page-Cache"] = "hit"
