@@ -200,6 +200,16 @@ def months_with_stories():
     return months
 
 
+def cached_count(name, queryset):
+    """queryset.count(), kept under the content generation as `name`."""
+    key = f"site:count:{site_furniture()['generation']}:{hashlib.sha256(name.encode()).hexdigest()}"
+    count = cache.get(key)
+    if count is None:
+        count = queryset.count()
+        cache.set(key, count, FURNITURE_SECONDS)
+    return count
+
+
 def changes_at(request, moment):
     """Tell the page cache that this page will read differently at `moment` by the clock alone
     (comments closing, say), with no save to announce it: it is not served after then."""

@@ -30,7 +30,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from .models import Article, Author, Category, StripTags, search_config
-from .page_cache import reader_page
+from .page_cache import cached_count, reader_page
 
 MAX_QUERY_LENGTH = 200
 # With fewer exact matches than this, PostgreSQL looks for a better spelling.
@@ -115,6 +115,9 @@ def search(request):
         postgres = connection.vendor == "postgresql"
         results = postgres_search(stories, query) if postgres else simple_search(stories, query)
         paginator = Paginator(results, settings.ARTICLES_PER_PAGE)
+        # Counting every match of a common word costs more than ranking a page of them.
+        criteria = sorted((key, value) for key, value in data.items() if key != "page")
+        paginator.count = cached_count(f"search:{criteria}", results)
         try:
             page = paginator.page(data.get("page") or 1)
         except InvalidPage:

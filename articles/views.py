@@ -13,7 +13,7 @@ from django.views.generic.dates import MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
 from .models import Article, Author, Category, SlugRedirect
-from .page_cache import months_with_stories, reader_page, site_furniture
+from .page_cache import cached_count, months_with_stories, reader_page, site_furniture
 
 FRONT_PAGE_LATEST = 6
 FRONT_PAGE_PER_CATEGORY = 4
@@ -108,8 +108,18 @@ class ArticlePreview(ArticleDetail):
         return self.render_to_response(self.get_context_data(object=self.object))
 
 
+class CountedList:
+    """A list of stories whose length is counted once per content generation: a busy tag's
+    16,000 stories take longer to count than the page takes to render."""
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        paginator.count = cached_count(f"{type(self).__name__}:{self.kwargs['slug']}", queryset)
+        return paginator
+
+
 @reader_page
-class AuthorArticleList(ListView):
+class AuthorArticleList(CountedList, ListView):
     template_name = "articles/author_detail.html"
     paginate_by = settings.ARTICLES_PER_PAGE
     context_object_name = "articles"
@@ -123,7 +133,7 @@ class AuthorArticleList(ListView):
 
 
 @reader_page
-class CategoryArticleList(ListView):
+class CategoryArticleList(CountedList, ListView):
     template_name = "articles/category_detail.html"
     paginate_by = settings.ARTICLES_PER_PAGE
     context_object_name = "articles"
@@ -139,7 +149,7 @@ class CategoryArticleList(ListView):
 
 
 @reader_page
-class TagArticleList(ListView):
+class TagArticleList(CountedList, ListView):
     template_name = "articles/tag_detail.html"
     paginate_by = settings.ARTICLES_PER_PAGE
     context_object_name = "articles"
