@@ -220,9 +220,9 @@ def most_read_lists():
             name: Sum("views__count", filter=Q(views__hour__gte=start))
             for name, start in since.items()
         }
-        stories = list(
-            published.filter(tops).annotate(**counts).only("title", "slug", "published_at")
-        )
+        # Read through the hour index: only the week's readings, never every story.
+        in_window = published.filter(tops, views__hour__gte=min(since.values()))
+        stories = list(in_window.annotate(**counts).only("title", "slug", "published_at"))
         lists = {
             name: [
                 {"title": story.title, "url": story.get_absolute_url()}
