@@ -11,6 +11,7 @@ from django.db.models import (
     Exists,
     F,
     Func,
+    Max,
     OuterRef,
     Q,
     StringAgg,
@@ -221,11 +222,18 @@ class ArticleQuerySet(models.QuerySet):
         return ranked.filter(rank__lte=per_category).order_by("category_id", "rank")
 
     def month_counts(self):
-        """(month, number of stories) pairs, newest month first, for the archive index."""
+        """{"month", "count", "published", "revised", "corrected"} per month, newest first:
+        how many stories it has (for the archives) and its newest publication, revision and
+        correction (for the sitemaps)."""
         return (
             self.annotate(month=TruncMonth("published_at"))
             .values("month")
-            .annotate(count=Count("id"))
+            .annotate(
+                count=Count("id", distinct=True),
+                published=Max("published_at"),
+                revised=Max("revised_at"),
+                corrected=Max("corrections__created_at"),
+            )
             .order_by("-month")
         )
 

@@ -27,7 +27,6 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Subquery
-from django.urls import Resolver404, get_resolver
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control, set_response_etag
 from django.utils.http import http_date
@@ -186,13 +185,12 @@ def _cached_entry(request):
 
 
 def months_with_stories():
-    """[{"month", "count"}] for every month with published stories, newest first: grouping
-    the whole archive by month is the archive pages' one costly query, so it is kept under
-    the generation like the furniture."""
+    """ArticleQuerySet.month_counts() of the published stories: grouping the whole archive by
+    month is the archive pages' and the sitemaps' one costly query, so it is kept under the
+    generation like the furniture."""
     from .models import Article
 
-    generation = site_furniture()["generation"]
-    key = f"site:months:{generation}"
+    key = f"site:months:{current_generation()}"
     months = cache.get(key)
     if months is None:
         months = list(Article.objects.published().month_counts())
@@ -202,7 +200,7 @@ def months_with_stories():
 
 def cached_count(name, queryset):
     """queryset.count(), kept under the content generation as `name`."""
-    key = f"site:count:{site_furniture()['generation']}:{hashlib.sha256(name.encode()).hexdigest()}"
+    key = f"site:count:{current_generation()}:{hashlib.sha256(name.encode()).hexdigest()}"
     count = cache.get(key)
     if count is None:
         count = queryset.count()
@@ -239,16 +237,6 @@ def _is_staff_or_member(request):
     return bool(user and user.is_authenticated)
 
 
-def _is_reader_page(request):
-    """Asked before the view runs, so that no other address pays for a cache lookup."""
-    try:
-        match = get_resolver(getattr(request, "urlconf", None)).resolve(request.path_info)
-    except Resolver404:
-        return False
-    view_class = getattr(match.func, "view_class", None)
-    return getattr(match.func, "reader_page", False) or getattr(view_class, "reader_page", False)
-
-
 def _may_use_cache(request):
     return (
         settings.PAGE_CACHE_SECONDS > 0
@@ -274,25 +262,36 @@ class PageCacheMiddleware:
     """Serve anonymous readers' public pages from the cache; label every page for HTTP caches.
 
     Below the session, authentication and message middleware (it asks who the reader is) and
-    below ConditionalGetMiddleware (which answers 304 from the ETag stored with the page).
+    below ConditionalGetMiddleware (which answers 304 from the ETag stored with the page). The
+    cache is looked up in process_view, once Django has resolved the address: no other
+    address pays for a lookup, and none is resolved twice.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request):
-        key = path_version = None
-        request.is_reader_page = _is_reader_page(request)
-        if _may_use_cache(request):
-            key, path_version, entry = _cached_entry(request)
-            if entry is not None and entry[1] == path_version and timezone.now() < entry[0]:
-                response = entry[2]
-                response["X-Page-Cache"] = "hit"
-                return response
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        view_class = getattr(view_func, "view_class", None)
+        request.is_reader_page = bool(
+            getattr(view_func, "reader_page", False) or getattr(view_class, "reader_page", False)
+        )
+        if not _may_use_cache(request):
+            return None
+        request.page_cache_key, request.page_path_version, entry = _cached_entry(request)
+        fresh = entry is not None and entry[1] == request.page_path_version
+        if not (fresh and timezone.now() < entry[0]):
+            return None
+        request.page_cache_hit = True
+        response = entry[2]
+        response["X-Page-Cache"] = "hit"
+        return response
 
+    def __call__(self, request):
         response = self.get_response(request)
 
-        if not getattr(request, "is_reader_page", False):
+        if not getattr(request, "is_reader_page", False) or getattr(
+            request, "page_cache_hit", False
+        ):
             return response
         if _is_staff_or_member(request) or CookieStorage.cookie_name in request.COOKIES:
             # Drafts, staff banners, "your comment was received": for this person only.
@@ -309,6 +308,7 @@ class PageCacheMiddleware:
                     max_age=settings.PAGE_MAX_AGE,
                     stale_while_revalidate=settings.PAGE_STALE_WHILE_REVALIDATE,
                 )
+            key = getattr(request, "page_cache_key", None)
             if key:
                 response["X-Page-Cache"] = "miss"
                 now = timezone.now()
@@ -318,6 +318,6 @@ class PageCacheMiddleware:
                     valid_until = min(valid_until, changes)
                 seconds = min(settings.PAGE_CACHE_SECONDS, (valid_until - now).total_seconds())
                 if seconds >= 1:
-                    entry = (valid_until, path_version, response)
+                    entry = (valid_until, request.page_path_version, response)
                     cache.set(key, entry, math.ceil(seconds))
         return response

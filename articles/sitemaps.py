@@ -9,16 +9,14 @@ size of the archive, and the index asks the database for all months in one query
 from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap, views
-from django.core.cache import cache
 from django.db.models import Count, Max, OuterRef, Subquery
-from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from taggit.models import Tag
 
 from .models import About, Article, Author, Category
-from .page_cache import reader_page, site_furniture
+from .page_cache import months_with_stories, reader_page, site_furniture
 
 SITEMAP_MAX_AGE = 60 * 60
 # Google News reads stories of the last two days, at most 1,000 per sitemap.
@@ -176,32 +174,10 @@ def index_stats():
     }
 
 
-def story_months():
-    """Every month with stories, its number of stories and its newest date (publication,
-    revision or correction): the whole archive grouped, so kept under the content generation."""
-    key = f"sitemap:months:{site_furniture()['generation']}"
-    months = cache.get(key)
-    if months is None:
-        months = list(
-            Article.objects.published()
-            .annotate(month=TruncMonth("published_at"))
-            .values("month")
-            .annotate(
-                count=Count("id", distinct=True),
-                published=Max("published_at"),
-                revised=Max("revised_at"),
-                corrected=Max("corrections__created_at"),
-            )
-            .order_by("-month")
-        )
-        cache.set(key, months, SITEMAP_MAX_AGE)
-    return months
-
-
 def sections(stats=None):
     """Every sitemap of the index by name, the <section> of its address; with `stats`
     (index_stats()) the fixed sections need no query to be listed in the index."""
-    months = story_months()
+    months = months_with_stories()
     stats = stats or {}
     latest = stats.get("latest")
     news_latest = [stats.get(date) for date in ("news_published", "news_revised")]
