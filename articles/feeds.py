@@ -3,12 +3,17 @@
 Each entry carries the standfirst as its summary, the section and tags as categories, the
 byline, and the featured image twice: as an enclosure, which every reader understands, and as
 Media RSS `media:content`, which news readers use for the picture beside the headline.
+
+Every address in a feed, and every entry's id, comes from settings.SITE_URL, never from the
+Host a request came with: a site reachable under two names, or moved to a new one, never
+shows its readers every story again as new.
 """
 
 import copy
 import mimetypes
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -20,6 +25,7 @@ from taggit.models import Tag
 
 from .images import fallback_rendition
 from .models import About, Article, Author, Category
+from .templatetags.seo_tags import absolute_url
 
 FEED_LENGTH = 30
 # Readers poll feeds often; a story may reach them a few minutes late.
@@ -88,7 +94,7 @@ class LatestStories(Feed):
 
     def __call__(self, request, *args, **kwargs):
         # One instance serves every request, perhaps in several threads at once: what this
-        # request needs (its host for absolute URLs, the site's name) goes on a copy.
+        # request needs (its address, the site's name) goes on a copy.
         feed = copy.copy(self)
         feed.request = request
         feed.about = About.load()
@@ -119,7 +125,10 @@ class LatestStories(Feed):
         return self.about.tagline or self.about.summary
 
     def link(self, obj):
-        return reverse("articles:front")
+        return absolute_url(reverse("articles:front"))
+
+    def feed_url(self, obj):
+        return absolute_url(self.request.path)
 
     def author_name(self, obj):
         # Atom wants an author for every entry: the site stands in for a story without a byline.
@@ -128,14 +137,18 @@ class LatestStories(Feed):
     def item_title(self, article):
         return article.title
 
+    def item_link(self, article):
+        return absolute_url(article.get_absolute_url())
+
     def item_description(self, article):
         # Both formats read the summary as HTML; the standfirst is plain text.
         return escape(article.standfirst)
 
     def item_guid(self, article):
         """A tag URI (RFC 4151) that names the story by its id and the day it was created, so
-        it survives changes of slug, date or headline: readers never show a story twice."""
-        host = urlsplit(self.request.build_absolute_uri("/")).hostname
+        it survives changes of slug, date or headline: readers never show a story twice.
+        The authority is the canonical site's host, whichever name the feed was fetched by."""
+        host = urlsplit(settings.SITE_URL).hostname
         return f"tag:{host},{article.created_at:%Y-%m-%d}:article-{article.pk}"
 
     def item_pubdate(self, article):
@@ -161,7 +174,7 @@ class LatestStories(Feed):
             length = storage.size(name)
         except OSError:
             length = 0  # Not made yet (renditions are made after the save); readers accept 0.
-        url = self.request.build_absolute_uri(storage.url(name))
+        url = absolute_url(storage.url(name))
         return [
             Enclosure(url, str(length), mimetypes.guess_type(name)[0] or "application/octet-stream")
         ]
@@ -187,18 +200,25 @@ class CategoryStories(LatestStories):
         return category.description or f"The latest {category.name} stories."
 
     def link(self, category):
-        return category.get_absolute_url()
+        return absolute_url(category.get_absolute_url())
 
 
 class TagStories(LatestStories):
+    """The stories of one tag. A tag whose stories were all unpublished keeps a valid, empty
+    feed, so its subscribers' readers do not drop it. Like the tag's page, a tag used only on
+    unpublished stories must not reveal itself, and the database cannot tell it from one that
+    never had a published story: so every tag address answers alike, known or not, and a tag
+    without published stories is named by its address only."""
+
     def get_object(self, request, slug):
-        tag = get_object_or_404(Tag, slug=slug)
-        # Like the tag's page: a tag used only on unpublished stories must not reveal itself.
-        if not Article.objects.published().filter(tags=tag).exists():
-            raise Http404("No published story has this tag.")
-        return tag
+        tag = Tag.objects.filter(slug=slug).first()
+        if tag and Article.objects.published().filter(tags=tag).exists():
+            return tag
+        return Tag(name=slug, slug=slug)
 
     def stories(self, tag):
+        if tag.pk is None:
+            return Article.objects.none()
         return super().stories(tag).filter(tags=tag)
 
     def title(self, tag):
@@ -208,12 +228,16 @@ class TagStories(LatestStories):
         return f"Stories about {tag.name} from {self.about.site_name}."
 
     def link(self, tag):
-        return reverse("articles:tag", kwargs={"slug": tag.slug})
+        return absolute_url(reverse("articles:tag", kwargs={"slug": tag.slug}))
 
 
 class AuthorStories(LatestStories):
     def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+        author = get_object_or_404(Author, slug=slug)
+        # Like the author's page: nobody's until their first story is published.
+        if not self.stories(author).exists():
+            raise Http404("This author has no published story.")
+        return author
 
     def stories(self, author):
         return super().stories(author).filter(bylines__author=author)
@@ -225,4 +249,4 @@ class AuthorStories(LatestStories):
         return author.bio or f"Stories by {author.name} from {self.about.site_name}."
 
     def link(self, author):
-        return author.get_absolute_url()
+        return absolute_url(author.get_absolute_url())

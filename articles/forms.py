@@ -1,17 +1,25 @@
+import uuid
+from pathlib import PurePath
+
 from django import forms
+from django.core import signing
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django_prose_editor.widgets import AdminProseEditorWidget
 
-from .images import normalise_upload
+from .body_images import BodyEditorWidget
+from .images import MAX_DECODED_PIXELS, MAX_PIXELS, MAX_UPLOAD_BYTES, normalise_upload
 from .models import About, Article, Author
 
 # What the editor's toolbar offers: a subset of what `html.sanitize_html` keeps, so nothing
 # an editor writes is lost on save. No h1: the headline is the page's h1. Images are
-# inserted by URL (a dialog asks for the address and alt text); there is no upload view.
+# uploaded with the toolbar's "Upload image" button (articles/body_images.py) or inserted by
+# URL (a dialog asks for the address and alt text).
 BODY_EDITOR = {
     "extensions": {
         "Heading": {"levels": [2, 3]},
@@ -29,12 +37,36 @@ BODY_EDITOR = {
         "Figure": True,
         "Image": True,
         "Caption": True,
+        # On by default in django-prose-editor: writers need the browser's spell-checker.
+        "NoSpellCheck": False,
     }
 }
 
 
 def body_editor():
-    return AdminProseEditorWidget(config=BODY_EDITOR, preset="configurable")
+    return BodyEditorWidget(config=BODY_EDITOR, preset="configurable")
+
+
+# Django's own message for a file Pillow cannot open at all (or refuses as a decompression bomb);
+# normalise_upload gives the precise one for anything that gets that far.
+NOT_AN_IMAGE = (
+    "This file is not an image we can use: upload a JPEG, PNG, WebP or GIF "
+    f"of at most {MAX_PIXELS // 1_000_000} megapixels."
+)
+# What editors are told beside the file field: the limits of images.py, and what happens on upload.
+IMAGE_HELP = (
+    f"A JPEG, PNG, WebP or GIF of at most {MAX_UPLOAD_BYTES // 2**20} MB and "
+    f"{MAX_PIXELS // 1_000_000} megapixels ({MAX_DECODED_PIXELS // 1_000_000} for PNG, WebP "
+    f"and GIF). A JPEG over {MAX_DECODED_PIXELS // 1_000_000} megapixels is stored at half its "
+    "size (a 48 MP photo as 4000 × 3000). Animated and multi-picture files keep their first "
+    "picture; camera and location data are removed."
+)
+
+
+# Uploads kept for a form shown again with errors, for a day at most (see keep_upload).
+KEPT_UPLOADS = "kept-uploads"
+KEPT_UPLOAD_SALT = "articles.kept-featured-image"
+KEPT_UPLOAD_MAX_AGE = 24 * 60 * 60
 
 
 # The admin's fieldsets decide which fields a form shows; these forms set widgets and checks.
@@ -42,19 +74,16 @@ class ArticleAdminForm(forms.ModelForm):
     # The story's version when the form was opened: a save is refused if another one came in
     # between, so two editors never overwrite each other (ArticleAdmin puts it in the form).
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # A signed name of the featured image uploaded with a form that came back with errors
+    # (see keep_upload): browsers cannot refill a file input, so the server keeps the file.
+    kept_featured_image = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Article
         fields = ["body"]
         widgets = {"body": body_editor()}
-        error_messages = {
-            "featured_image": {
-                "invalid_image": (
-                    "This file is not an image we can use: upload a JPEG, PNG, WebP or GIF "
-                    "of at most 40 megapixels."
-                )
-            }
-        }
+        error_messages = {"featured_image": {"invalid_image": NOT_AN_IMAGE}}
+        help_texts = {"featured_image": IMAGE_HELP}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,6 +94,30 @@ class ArticleAdminForm(forms.ModelForm):
                 .values_list("version", flat=True)
                 .first()
             )
+        self._describe_publishing()
+
+    def _describe_publishing(self):
+        article = self.instance
+        if "published_at" in self.fields:
+            field = self.fields["published_at"]
+            field.required = False
+            field.help_text = (
+                "Leave empty to publish now. A time in the future schedules the story: it "
+                "appears by itself then."
+            )
+            # A time nobody set (a draft's creation time) is not shown: publishing means now.
+            unset = article.pk is None or article.published_at <= timezone.now()
+            if not self.is_bound and article.status != Article.Status.PUBLISHED and unset:
+                self.initial["published_at"] = None
+        if "is_featured" in self.fields:
+            lead = Article.objects.filter(is_featured=True).only("pk", "title").first()
+            if lead is None:
+                note = "No story leads the front page now: the newest story stands in."
+            elif lead.pk == article.pk:
+                note = "This is the lead story."
+            else:
+                note = f"“{lead.title}” is the lead story now; ticking this box replaces it."
+            self.fields["is_featured"].help_text = f"{note} One story leads at a time."
 
     def clean(self):
         cleaned_data = super().clean()
@@ -102,8 +155,50 @@ class ArticleAdminForm(forms.ModelForm):
         image = self.cleaned_data["featured_image"]
         # A new upload is checked and stored re-encoded; an image already stored is kept as is.
         if isinstance(image, UploadedFile):
-            image = normalise_upload(image)
+            return normalise_upload(image)
+        kept = self._kept_upload_name()
+        if kept and image is not False:  # not when "Clear" is ticked
+            return File(default_storage.open(kept), name=PurePath(kept).name)
         return image
+
+    def _kept_upload_name(self):
+        """The kept upload the form's hidden field names, if its signature holds and it is
+        still there: a forged name must not attach some other stored file to the story."""
+        token = self.data.get(self.add_prefix("kept_featured_image"))
+        if not token:
+            return None
+        try:
+            name = signing.loads(token, salt=KEPT_UPLOAD_SALT, max_age=KEPT_UPLOAD_MAX_AGE)
+        except signing.BadSignature:
+            return None
+        return name if default_storage.exists(name) else None
+
+    def keep_upload(self):
+        """After an error, keep the featured image this form checked, and say so: re-posting
+        the form without choosing it again keeps it. Called when the form is shown again."""
+        image = getattr(self, "cleaned_data", {}).get("featured_image")
+        if isinstance(image, UploadedFile):
+            image.seek(0)
+            name = default_storage.save(f"{KEPT_UPLOADS}/{uuid.uuid4().hex}/{image.name}", image)
+            self.data = self.data.copy()
+            self.data[self.add_prefix("kept_featured_image")] = signing.dumps(
+                name, salt=KEPT_UPLOAD_SALT
+            )
+        elif (name := self._kept_upload_name()) is None:
+            return
+        shown = PurePath(name if not isinstance(image, UploadedFile) else image.name).name
+        # On the field and on its bound field, which validation already made from it.
+        self.fields["featured_image"].help_text = self["featured_image"].help_text = format_html(
+            "<strong>{} is kept</strong> and is saved with the story: choose another file to "
+            "replace it. {}",
+            shown,
+            IMAGE_HELP,
+        )
+
+    def discard_kept_upload(self):
+        """Once the story is saved (with its own copy of the image), the kept file goes."""
+        if name := self._kept_upload_name():
+            transaction.on_commit(lambda: default_storage.delete(name))
 
 
 class AboutAdminForm(forms.ModelForm):
@@ -120,7 +215,8 @@ class AuthorAdminForm(forms.ModelForm):
         model = Author
         # The admin shows the fields its form names: all of them, as before this form.
         fields = ["user", "name", "slug", "bio", "photo"]
-        error_messages = {"photo": ArticleAdminForm.Meta.error_messages["featured_image"]}
+        error_messages = {"photo": {"invalid_image": NOT_AN_IMAGE}}
+        help_texts = {"photo": IMAGE_HELP}
 
     def clean_photo(self):
         photo = self.cleaned_data["photo"]

@@ -1,11 +1,12 @@
 import datetime
 import json
+import re
 from functools import cached_property, partial
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import connections, models, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import (
     Count,
     Exists,
@@ -90,10 +91,26 @@ class StripTags(Func):
         )
 
 
+def bylines_prefetch():
+    """Each story's bylines with their authors, for `credited_authors` in lists: one query."""
+    return models.Prefetch("bylines", Byline.objects.select_related("author"))
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: published, with a publication time that has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """What `user` may open on staff pages (admin, history, preview): editors every story,
+        writers their own, moderators (view rights only) what readers already see."""
+        if user.has_perm("articles.publish_article"):
+            return self
+        if user.has_perm("articles.add_article"):
+            return self.filter(author_id=user.pk)
+        if user.has_perm("articles.view_article"):
+            return self.published()
+        return self.none()
 
     def for_listing(self):
         """For lists of stories: with their section and writer, without the text they do
@@ -131,9 +148,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.annotate(notes_json=Subquery(notes))
 
     def with_bylines(self):
-        return self.prefetch_related(
-            models.Prefetch("bylines", Byline.objects.select_related("author"))
-        )
+        return self.prefetch_related(bylines_prefetch())
 
     def related_to(self, article):
         """Other stories, those sharing most tags with `article` first, then its section's.
@@ -143,6 +158,16 @@ class ArticleQuerySet(models.QuerySet):
         subject, and counting shared tags over the whole archive would cost every story page
         a scan of it.
         """
+        related, tagged = self._relatedness(article)
+        return related.filter(
+            Q(category_id=article.category_id) | Q(Exists(tagged)),
+            published_at__gte=article.published_at - RELATED_WINDOW,
+            published_at__lte=article.published_at + RELATED_WINDOW,
+        ).order_by(*RELATED_ORDER)
+
+    def _relatedness(self, article):
+        """Other stories than `article`, annotated with what related_to() ranks them by; and
+        the subquery of their tags shared with it."""
         tag_ids = [tag.pk for tag in article.tags.all()]  # prefetch `tags` to save a query
         # Per candidate, an index lookup of its tagged items: no join of every tagged story.
         tagged = Article.tags.through.objects.filter(
@@ -156,51 +181,62 @@ class ArticleQuerySet(models.QuerySet):
             0,
         )
         same_section = models.Case(models.When(category_id=article.category_id, then=1), default=0)
-        return (
-            self.exclude(pk=article.pk)
-            .filter(
-                Q(category_id=article.category_id) | Q(Exists(tagged)),
-                published_at__gte=article.published_at - RELATED_WINDOW,
-                published_at__lte=article.published_at + RELATED_WINDOW,
-            )
-            .annotate(shared_tags=shared_tags, same_section=same_section)
-            .order_by("-shared_tags", "-same_section", "-published_at", "-id")
+        related = self.exclude(pk=article.pk).annotate(
+            shared_tags=shared_tags, same_section=same_section
         )
+        return related, tagged
 
     def around(self, article, related):
         """Stories to read next, in one query: the first `related` of related_to(article), in
-        that order, then its previous and next stories in its section, which are marked with
-        `neighbour` (-1 previous, 1 next, 0 neither)."""
+        that order, filled up with the section's older stories when fewer are related; then
+        its previous and next stories in its section, which are marked with `neighbour` (-1
+        previous, 1 next, 0 neither).
+
+        The neighbours are looked for over the whole archive, not within RELATED_WINDOW: a
+        story always links to the section's nearest older and newer ones. Each is one walk
+        of `article_section_order_idx` (section, status, date, id), however old the story.
+        """
         in_section = self.filter(category_id=article.category_id)
         previous = Subquery(in_section.before(article).values("pk")[:1])
         following = Subquery(in_section.after(article).values("pk")[:1])
+        related_stories, _ = self._relatedness(article)
         top = self.related_to(article).values("pk")[:related]
-        # The previous and next stories share the section, so related_to() keeps them; in its
-        # order the top `related` rows come first whatever else is fetched with them.
+        # An old story has nothing published near it: its section's older ones stand in.
+        older = in_section.before(article).values("pk")[:related]
+        rank = models.Case(
+            models.When(pk__in=top, then=2), models.When(pk__in=older, then=1), default=0
+        )
+        # The related order (rank, then related_to()'s) puts the top `related` rows first,
+        # whatever neighbours are fetched with them.
         return (
-            self.related_to(article)
+            related_stories.filter(
+                Q(pk__in=top) | Q(pk__in=older) | Q(pk=previous) | Q(pk=following)
+            )
             .annotate(
+                related_rank=rank,
                 neighbour=models.Case(
                     models.When(pk=previous, then=-1),
                     models.When(pk=following, then=1),
                     default=0,
-                )
+                ),
             )
-            .filter(Q(pk__in=top) | Q(pk=previous) | Q(pk=following))
+            .order_by("-related_rank", *RELATED_ORDER)
         )
 
     def before(self, article):
-        """Stories published before `article` (same time: lower id), the nearest first."""
+        """Stories published before `article` (same time: lower id), the nearest first.
+
+        `published_at <= …` on its own lets the database start its index walk at the story."""
         return self.filter(
-            Q(published_at__lt=article.published_at)
-            | Q(published_at=article.published_at, pk__lt=article.pk)
+            Q(published_at__lt=article.published_at) | Q(pk__lt=article.pk),
+            published_at__lte=article.published_at,
         ).order_by("-published_at", "-id")
 
     def after(self, article):
         """Stories published after `article` (same time: higher id), the nearest first."""
         return self.filter(
-            Q(published_at__gt=article.published_at)
-            | Q(published_at=article.published_at, pk__gt=article.pk)
+            Q(published_at__gt=article.published_at) | Q(pk__gt=article.pk),
+            published_at__gte=article.published_at,
         ).order_by("published_at", "id")
 
     def latest_per_category(self, per_category, recent=800):
@@ -258,6 +294,10 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+# How both databases name the one-lead rule when a save breaks it.
+LEAD_CLASH = re.compile(r"article_one_lead|is_featured")
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -268,6 +308,8 @@ class Article(models.Model):
     slug = models.SlugField(
         max_length=200,
         unique=True,
+        # Letters of any script: stories imported from WordPress keep their addresses.
+        allow_unicode=True,
         help_text="The last part of the story's address. Filled in from the title.",
     )
     standfirst = models.TextField(
@@ -329,7 +371,9 @@ class Article(models.Model):
         help_text="When the headline, standfirst or text last changed after publication.",
     )
     is_featured = models.BooleanField(
-        "lead story", default=False, help_text="The newest featured story leads the front page."
+        "lead story",
+        default=False,
+        help_text="The story at the top of the front page. One story leads at a time.",
     )
     allow_comments = models.BooleanField(default=True)
     # Raised by one on every save, so that a save made from a stale form can be refused
@@ -351,8 +395,11 @@ class Article(models.Model):
         get_latest_by = "published_at"
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_published_idx"),
+            # A section's list, and a story's previous and next in it (ArticleQuerySet.around):
+            # with the id, the index holds their exact order, so each is one short index walk.
             models.Index(
-                fields=["category", "status", "-published_at"], name="article_category_idx"
+                fields=["category", "status", "-published_at", "-id"],
+                name="article_section_order_idx",
             ),
             models.Index(
                 fields=["is_featured", "status", "-published_at"], name="article_featured_idx"
@@ -363,13 +410,67 @@ class Article(models.Model):
                 condition=Q(status__in=["draft", "review", "published"]),
                 name="article_status_valid",
             ),
+            # One lead story at a time: marking another one unmarks it (Article.save).
+            models.UniqueConstraint(
+                fields=["is_featured"], condition=Q(is_featured=True), name="article_one_lead"
+            ),
         ]
 
     def __str__(self):
         return self.title
 
     def save(self, *args, **kwargs):
+        using = kwargs.get("using") or router.db_for_write(Article)
+        for attempt in range(3):
+            try:
+                # Atomic: the old lead is unmarked only if this story is saved as the new one.
+                with transaction.atomic(using=using):
+                    if self.is_featured:
+                        self._unmark_other_lead()
+                    self._save(*args, **kwargs)
+                return
+            except IntegrityError as error:
+                # Two editors marked two leads at the same moment: the later one wins, as it
+                # would a moment later, rather than failing with a server error.
+                if not self.is_featured or attempt == 2 or not LEAD_CLASH.search(str(error)):
+                    raise
+
+    def get_absolute_url(self):
+        day = timezone.localdate(self.published_at)
+        return reverse(
+            "articles:detail",
+            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
+        )
+
+    def _unmark_other_lead(self):
+        # Saved, not updated in bulk: the old lead's history records that it lost the mark.
+        for other in Article.objects.filter(is_featured=True).exclude(pk=self.pk):
+            other.is_featured = False
+            other.save(update_fields=["is_featured", "updated_at"])
+
+    def fill_publication_time(self):
+        """Publishing now means now. A story that becomes published keeps the time it has only
+        if someone set it: a time in the future (a schedule) or one changed by an editor (a
+        backdate). The time a draft was given when it was created is not one; nor is none."""
+        saved = getattr(self, "_saved", {})
+        before = saved.get("published_at")
+        now = timezone.now()
+        if self.published_at is None:
+            publishing = self.status == self.Status.PUBLISHED
+            self.published_at = before if before and not publishing else now
+        elif (
+            self.status == self.Status.PUBLISHED
+            and saved.get("status") != self.Status.PUBLISHED
+            and before is not None
+            and before <= now
+            # To the second: the admin's form shows and posts whole seconds.
+            and self.published_at.replace(microsecond=0) == before.replace(microsecond=0)
+        ):
+            self.published_at = now
+
+    def _save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
+        self.fill_publication_time()
         saved = getattr(self, "_saved", {})
         if saved.get("is_public") and any(
             saved[field] != getattr(self, field) for field in REVISED_FIELDS
@@ -398,13 +499,6 @@ class Article(models.Model):
             transaction.on_commit(partial(generate_renditions, self.featured_image), robust=True)
         self._remember_saved_state()
 
-    def get_absolute_url(self):
-        day = timezone.localdate(self.published_at)
-        return reverse(
-            "articles:detail",
-            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
-        )
-
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         article = super().from_db(db, field_names, values, **kwargs)
@@ -414,7 +508,9 @@ class Article(models.Model):
     def _remember_saved_state(self):
         """What the stored row says, to tell what a save changes."""
         fields = self.__dict__
-        self._saved = {name: fields.get(name) for name in (*REVISED_FIELDS, "slug")}
+        self._saved = {
+            name: fields.get(name) for name in (*REVISED_FIELDS, "slug", "status", "published_at")
+        }
         self._saved["featured_image"] = getattr(fields.get("featured_image"), "name", None) or (
             fields.get("featured_image")
         )
@@ -428,6 +524,24 @@ class Article(models.Model):
     def was_public(self):
         """True when the stored version of the story is out: its address must keep working."""
         return getattr(self, "_saved", {}).get("is_public", False)
+
+    def can_be_changed_by(self, user):
+        """Editors change any story; writers their own until it was public.
+
+        Judged on the stored row: a copy not loaded from the database (such as an old
+        revision from the history) cannot vouch for its own author or status.
+        """
+        if not user.has_perm("articles.change_article"):
+            return False
+        if user.has_perm("articles.publish_article"):
+            return True
+        if not user.has_perm("articles.add_article") or not hasattr(self, "_saved"):
+            return False
+        return self.author_id is not None and self.author_id == user.pk and not self.was_public
+
+    def validate_constraints(self, exclude=None):
+        # A second lead story is no error to show in a form: save() unmarks the old one.
+        super().validate_constraints(exclude={*(exclude or ()), "is_featured"})
 
     def clean(self):
         if self.featured_image and not self.featured_image_alt.strip():
@@ -457,14 +571,17 @@ class Article(models.Model):
 
     @property
     def byline_text(self):
-        """The byline as plain text: free text, else the authors, else the writer's name."""
+        """The byline as plain text: free text, else the credited authors, else "" (the story
+        is the site's own: pages say "By <site> staff", feeds and JSON-LD credit the site).
+
+        Never the writer's account: a username is a sign-in name, not a byline. A writer with
+        an author profile is credited through it (ArticleAdmin.save_related adds the Byline).
+        """
         if self.byline:
             return self.byline
         names = [author.name for author in self.credited_authors]
         if names:
             return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-        if self.author:
-            return self.author.get_full_name() or self.author.get_username()
         return ""
 
     @cached_property
@@ -499,6 +616,8 @@ class Article(models.Model):
 
 # Candidates for a story's related stories are published this close to it.
 RELATED_WINDOW = datetime.timedelta(days=90)
+# Most shared tags first, then the same section, then the newest.
+RELATED_ORDER = ("-shared_tags", "-same_section", "-published_at", "-id")
 # Earlier than any story.
 EPOCH = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
 
@@ -597,7 +716,7 @@ class ArticleView(models.Model):
 class SlugRedirect(models.Model):
     """An old slug of a published story, so links shared before a rename keep working."""
 
-    old_slug = models.SlugField(max_length=200, unique=True)
+    old_slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -657,3 +776,7 @@ class About(models.Model):
     def load(cls):
         about, _ = cls.objects.get_or_create(pk=1)
         return about
+
+
+# Images inside story bodies live beside their upload view and page rewrite.
+from .body_images import BodyImage  # noqa: F401

@@ -5,13 +5,18 @@ not in the article view, counts pages served from a cache or a CDN as well; read
 JavaScript are not counted, which is acceptable for a ranking. A hit adds one to a counter per
 story and hour in Django's cache and writes nothing to the database; every MOST_READ_FLUSH_EVERY
 hits or MOST_READ_FLUSH_SECONDS, whichever comes first, one request adds the waiting counts to
-ArticleView in one statement (`manage.py flush_view_counts` does it on demand). Nothing about
-the reader is stored and no cookie is set.
+ArticleView in one statement (`manage.py flush_view_counts` does it on demand).
+
+A reader counts once per story per hour, however often their browser posts: a reader is their
+address and browser (User-Agent), kept only as a hash keyed with SECRET_KEY until the hour ends,
+and one address counts as at most READERS_PER_ADDRESS readers of a story an hour. No cookie is
+set and nothing about the reader is stored in clear.
 
 With the local-memory cache each server process counts and flushes its own hits; with a shared
 cache (Redis) they all share one set of counters.
 """
 
+import math
 import re
 from contextlib import suppress
 from datetime import timedelta
@@ -22,11 +27,14 @@ from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from .client_address import bucket, client_address, parse_ip
 from .models import Article, ArticleView
+from .page_cache import content_generation
 
 # Counts older than this that were never flushed (no flush for a day) are given up.
 KEEP = timedelta(hours=25)
@@ -34,6 +42,9 @@ KEEP = timedelta(hours=25)
 LOCK_SECONDS = 60
 BOTS = re.compile(r"bot|spider|crawl", re.IGNORECASE)
 TOP = 5
+# A household or an office reading through one address; a script that changes its User-Agent on
+# every post is still one address. IPv6 addresses count by /64, what one subscriber is given.
+READERS_PER_ADDRESS = 5
 WINDOWS = {"today": timedelta(hours=24), "week": timedelta(days=7)}
 
 UNFLUSHED_KEY = "most-read:unflushed"
@@ -67,6 +78,35 @@ def _slot_key(hour, n):
     return f"most-read:{hour:%Y%m%d%H}:slot:{n}"
 
 
+def _digest(*parts):
+    """A keyed hash: who read what cannot be recovered from the cache without SECRET_KEY."""
+    message = "\n".join(map(str, parts))
+    return salted_hmac("articles.most_read.reader", message, algorithm="sha256").hexdigest()
+
+
+def _network(address):
+    ip = parse_ip(address)
+    return bucket(None if ip is None else str(ip))
+
+
+def _first_reading(reader, article_id, now):
+    """Whether `reader` ((address, user agent)) has not been counted reading the story this
+    hour and their address has readers left; if so, remember them until the hour ends."""
+    address, agent = reader
+    hour = _hour(now)
+    until_next_hour = max(1, math.ceil((hour + timedelta(hours=1) - now).total_seconds()))
+    per_address = (
+        f"most-read:{hour:%Y%m%d%H}:address:{_digest(_network(address), article_id, hour)}"
+    )
+    if (cache.get(per_address) or 0) >= READERS_PER_ADDRESS:
+        return False
+    seen = f"most-read:{hour:%Y%m%d%H}:reader:{_digest(address, agent, article_id, hour)}"
+    if not cache.add(seen, True, until_next_hour):
+        return False
+    _incr(per_address, until_next_hour)
+    return True
+
+
 def _incr(key, timeout):
     """Add one to a counter in the cache, creating it if it is missing; return the new value."""
     if cache.add(key, 1, timeout):
@@ -78,16 +118,20 @@ def _incr(key, timeout):
         return 1
 
 
-def record_hit(article_id):
-    """Count one reading of a story; return False if it may not be counted (not published)."""
-    hour = _hour(timezone.now())
+def record_hit(article_id, reader=None):
+    """Count one reading of a story; return False if it is not counted: not published, or not
+    the first this hour of `reader` ((address, user agent); None counts every call)."""
+    now = timezone.now()
+    hour = _hour(now)
     key = _counter_key(hour, article_id)
+    # The story's first reading this hour (in this cache): check it once an hour.
+    if cache.get(key) is None and not Article.objects.published().filter(pk=article_id).exists():
+        return False
+    if reader is not None and not _first_reading(reader, article_id, now):
+        return False
     try:
         cache.incr(key)
     except ValueError:
-        # The story's first reading this hour (in this cache): check it once an hour.
-        if not Article.objects.published().filter(pk=article_id).exists():
-            return False
         if cache.add(key, 1, KEEP.total_seconds()):
             slot = _incr(_size_key(hour), KEEP.total_seconds())
             cache.set(_slot_key(hour, slot), article_id, KEEP.total_seconds())
@@ -203,11 +247,12 @@ def most_read_lists():
     """{"today": [...], "week": [...]}: the most read stories of the last 24 hours and 7 days,
     as {"title", "url"}, newest counts included up to the last flush.
 
-    Cached for MOST_READ_CACHE_SECONDS under a key naming the hour, so most pages showing them
-    run no query; when not cached, one query for both lists.
+    Cached for MOST_READ_CACHE_SECONDS under a key naming the hour and the content generation,
+    so most pages showing them run no query, and a story taken down leaves every list at once;
+    when not cached, one query for both lists.
     """
     now = timezone.now()
-    key = f"most-read:lists:{_hour(now):%Y%m%d%H}"
+    key = f"most-read:lists:{content_generation()}:{_hour(now):%Y%m%d%H}"
     lists = cache.get(key)
     if lists is None:
         published = Article.objects.published()
@@ -256,5 +301,5 @@ def hit(request, pk):
     """The beacon: count a reading of story `pk`. The answer is the same whether or not it
     counted (unknown, unpublished, robot, staff): nobody reads it."""
     if _is_reader(request):
-        record_hit(pk)
+        record_hit(pk, reader=(client_address(request), request.headers.get("User-Agent", "")))
     return HttpResponse(status=204)

@@ -8,6 +8,7 @@ suggestion from headlines (pg_trgm). Elsewhere every word or phrase must occur s
 the story, newest first: enough to develop with.
 """
 
+import datetime
 import difflib
 import html
 import re
@@ -22,7 +23,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
-from django.db.models import F, Q, TextField, Value
+from django.db.models import Case, F, Q, TextField, Value, When
 from django.db.models.functions import Concat
 from django.http import Http404
 from django.shortcuts import render
@@ -30,7 +31,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from .models import Article, Author, Category, StripTags, search_config
-from .page_cache import cached_count, reader_page
+from .page_cache import FREE_TEXT, cached_count, reader_page
 
 MAX_QUERY_LENGTH = 200
 # With fewer exact matches than this, PostgreSQL looks for a better spelling.
@@ -46,6 +47,86 @@ TERM = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 MAX_TERMS = 20
 # Stripped from the ends of a word on SQLite, as full-text search ignores them (not % or _).
 PUNCTUATION = ".,;:!?()[]{}<>'\"“”‘’«»*&|\\"
+
+
+# English month names, whatever the server's locale: the site is written in English.
+MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+MONTHS = {
+    **{name.lower(): number for number, name in enumerate(MONTH_NAMES, 1)},
+    **{name[:3].lower(): number for number, name in enumerate(MONTH_NAMES, 1)},
+    "sept": 9,
+}
+# "6 December 2026", "6 Dec 2026", "December 6, 2026": how the site and its readers write dates.
+DAY_MONTH_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})")
+MONTH_DAY_YEAR = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+DATE_EXAMPLE = "6 December 2026"
+
+
+def parse_reader_date(text):
+    """A date as a reader types it, "6 December 2026" (the site's own form) or "Dec 6, 2026",
+    or as ISO "2026-12-06" (what older links hold); None if it is neither or no such day."""
+    text = SPACES.sub(" ", text.strip().lower())
+    if match := ISO_DATE.fullmatch(text):
+        year, month, day = match.groups()
+    elif match := DAY_MONTH_YEAR.fullmatch(text):
+        day, month, year = match.groups()
+    elif match := MONTH_DAY_YEAR.fullmatch(text):
+        month, day, year = match.groups()
+    else:
+        return None
+    month = int(month) if month.isdigit() else MONTHS.get(month)
+    try:
+        return datetime.date(int(year), month, int(day)) if month else None
+    except ValueError:  # 30 February
+        return None
+
+
+class ReaderDateField(forms.DateField):
+    """A date written as the site writes them, with an example beside the field: a browser's
+    <input type=date> shows its own locale's mm/dd/yyyy, never "6 December 2026"."""
+
+    default_error_messages = {"invalid": f"Enter a valid date. Write it like {DATE_EXAMPLE}."}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", f"e.g. {DATE_EXAMPLE}")
+        super().__init__(widget=ReaderDateInput, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.date):
+            return value
+        date = parse_reader_date(str(value))
+        if date is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return date
+
+
+class ReaderDateInput(forms.TextInput):
+    """Shows a date the site's way; what a reader typed that is no date, as typed, to correct."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+
+    def format_value(self, value):
+        date = parse_reader_date(value) if isinstance(value, str) else value
+        if isinstance(date, datetime.date):
+            return f"{date.day} {MONTH_NAMES[date.month - 1]} {date.year}"
+        return super().format_value(value)
 
 
 class SearchForm(forms.Form):
@@ -72,12 +153,8 @@ class SearchForm(forms.Form):
         to_field_name="slug",
         empty_label="Any author",
     )
-    date_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput({"type": "date"}, "%Y-%m-%d")
-    )
-    date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput({"type": "date"}, "%Y-%m-%d")
-    )
+    date_from = ReaderDateField(label="From", required=False)
+    date_to = ReaderDateField(label="To", required=False)
 
     def clean(self):
         data = super().clean()
@@ -100,7 +177,12 @@ class SearchForm(forms.Form):
         return stories
 
 
-@reader_page
+SEARCH_PARAMS = (*SearchForm.base_fields, "page")
+
+
+# Every field is free text (what readers search for has no end): such pages are cached only
+# within page_cache.OPEN_ENDED_PAGES, and never labelled public; /search/ alone is the form.
+@reader_page(params=dict.fromkeys(SEARCH_PARAMS, FREE_TEXT))
 def search(request):
     # PostgreSQL refuses NUL characters, and no reader means to type one.
     data = request.GET.copy()
@@ -109,7 +191,9 @@ def search(request):
     form = SearchForm(data)
     form.is_valid()  # Errors are shown beside their fields; the rest of the search still runs.
     query = form.cleaned_data.get("q", "")
-    context = {"form": form, "query": query}
+    # The page's canonical address keeps what chooses the results (seo_tags.page_url).
+    canonical_query = {name: data.get(name, "") for name in form.fields}
+    context = {"form": form, "query": query, "canonical_query": canonical_query}
     if query:
         stories = form.filter(Article.objects.published().for_listing())
         postgres = connection.vendor == "postgresql"
@@ -207,9 +291,23 @@ def suggest(stories, query):
     return suggestion, similar
 
 
+# Phones type a curly apostrophe (world’s), keyboards a straight one; stories hold either.
+APOSTROPHES = ("'", "’", "‘")
+
+
+def spellings(term):
+    """`term` with each kind of apostrophe, so that world’s finds world's and the other way."""
+    if not any(mark in term for mark in APOSTROPHES):
+        return [term]
+    plain = term.replace("’", "'").replace("‘", "'")
+    return [plain, plain.replace("'", "’")]
+
+
 def simple_search(stories, query):
-    """Every word or "phrase" somewhere in the story (-word: nowhere), `or` between groups."""
-    groups, terms = [], []
+    """Every word or "phrase" somewhere in the story, its tags or its authors' names (-word:
+    nowhere), `or` between groups. Stories with more of the words in the headline come first,
+    then the newest: a headline about it beats a newer story that only mentions it."""
+    groups, terms, in_title = [], [], []
     for minus, phrase, word_minus, word in TERM.findall(query)[:MAX_TERMS]:
         if not phrase and word.lower() == "or":
             groups.append(terms)
@@ -218,13 +316,26 @@ def simple_search(stories, query):
         term = phrase.strip() or word.strip(PUNCTUATION)
         if not term:
             continue
-        found = (
-            Q(title__icontains=term)
-            | Q(standfirst__icontains=term)
-            | Q(body__icontains=term)
-            | Q(pk__in=Article.objects.filter(tags__name__icontains=term).values("pk"))
-        )
-        terms.append(~found if minus or word_minus else found)
+        found, title = Q(), Q()
+        for spelling in spellings(term):
+            title |= Q(title__icontains=spelling)
+            found |= (
+                Q(title__icontains=spelling)
+                | Q(standfirst__icontains=spelling)
+                | Q(body__icontains=spelling)
+                | Q(byline__icontains=spelling)
+                | Q(pk__in=Article.objects.filter(tags__name__icontains=spelling).values("pk"))
+                | Q(
+                    pk__in=Article.objects.filter(bylines__author__name__icontains=spelling).values(
+                        "pk"
+                    )
+                )
+            )
+        if minus or word_minus:
+            terms.append(~found)
+        else:
+            terms.append(found)
+            in_title.append(title)
     groups.append(terms)
     groups = [terms for terms in groups if terms]
     if not groups:
@@ -232,4 +343,9 @@ def simple_search(stories, query):
     any_group = Q()
     for terms in groups:
         any_group |= Q(*terms)
-    return stories.filter(any_group).order_by("-published_at", "-id")
+    title_hits = sum((Case(When(title, then=1), default=0) for title in in_title), start=Value(0))
+    return (
+        stories.filter(any_group)
+        .annotate(title_hits=title_hits)
+        .order_by("-title_hits", "-published_at", "-id")
+    )

@@ -4,10 +4,14 @@
 categories, tags and authors with published stories, the news of the last two days, and one
 section per month of stories (sitemap-articles-2026-11.xml): a month stays small whatever the
 size of the archive, and the index asks the database for all months in one query.
+
+Every address is at settings.SITE_URL, whichever Host the request came with.
 """
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap, views
 from django.db.models import Count, Max, OuterRef, Subquery
 from django.urls import reverse
@@ -16,7 +20,8 @@ from django.views.decorators.cache import cache_control
 from taggit.models import Tag
 
 from .models import About, Article, Author, Category
-from .page_cache import months_with_stories, reader_page, site_furniture
+from .page_cache import PAGE_NUMBER, months_with_stories, reader_page, site_furniture
+from .templatetags.seo_tags import absolute_url
 
 SITEMAP_MAX_AGE = 60 * 60
 # Google News reads stories of the last two days, at most 1,000 per sitemap.
@@ -24,7 +29,17 @@ NEWS_WINDOW = timedelta(hours=48)
 NEWS_MAX_AGE = 5 * 60
 
 
-class StorySitemap(Sitemap):
+class CanonicalSitemap(Sitemap):
+    """Addresses at the site's canonical address (Django would take the request's host)."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class StorySitemap(CanonicalSitemap):
     """Stories, dated by their last correction, update or revision, else their publication."""
 
     def lastmod(self, article):
@@ -84,7 +99,7 @@ class NewsSitemap(KnownSizeMixin, StorySitemap):
         )
 
 
-class ListingSitemap(KnownSizeMixin, Sitemap):
+class ListingSitemap(KnownSizeMixin, CanonicalSitemap):
     """Pages that list stories, dated by their newest story; only those with a published one."""
 
     model = None
@@ -131,7 +146,7 @@ class AuthorSitemap(ListingSitemap):
     lookup = "bylines__author"
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(CanonicalSitemap):
     """The front page and the archive index, dated by the newest story; the About page."""
 
     def __init__(self, latest=None):
@@ -201,11 +216,16 @@ def sections(stats=None):
 @cache_control(public=True, max_age=SITEMAP_MAX_AGE)
 @reader_page
 def index(request):
-    return views.index(request, sections(index_stats()), sitemap_url_name="sitemap-section")
+    response = views.index(request, sections(index_stats()), sitemap_url_name="sitemap-section")
+    # Django names each section at the request's host: give it the canonical address.
+    for item in response.context_data["sitemaps"]:
+        address = urlsplit(item.location)
+        item.location = absolute_url(address.path + (f"?{address.query}" if address.query else ""))
+    return response
 
 
 @cache_control(public=True, max_age=SITEMAP_MAX_AGE)
-@reader_page
+@reader_page(params={"p": PAGE_NUMBER})  # Django numbers a sitemap's pages ?p=2.
 def section(request, section):
     return views.sitemap(request, sections(), section=section)
 

@@ -3,6 +3,7 @@ from functools import cached_property
 from itertools import groupby
 
 from django.conf import settings
+from django.db.models import Case, Q, When, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,8 +13,15 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
-from .models import Article, Author, Category, SlugRedirect
-from .page_cache import cached_count, months_with_stories, reader_page, site_furniture
+from .models import Article, Author, Category, SlugRedirect, bylines_prefetch
+from .page_cache import (
+    FREE_TEXT,
+    PAGINATED,
+    cached_count,
+    months_with_stories,
+    reader_page,
+    site_furniture,
+)
 
 FRONT_PAGE_LATEST = 6
 FRONT_PAGE_PER_CATEGORY = 4
@@ -23,31 +31,54 @@ RELATED_STORIES = 4
 @reader_page
 def front_page(request):
     published = Article.objects.published().for_listing()
-    with_bylines = published.with_bylines()
-    lead = with_bylines.filter(is_featured=True).first() or with_bylines.first()
-    latest = published.exclude(pk=lead.pk) if lead else published
+    lead, latest = lead_and_latest(published)
     per_category = {
-        category_id: list(stories)
+        category_id: [story for story in stories if story != lead][:FRONT_PAGE_PER_CATEGORY]
         for category_id, stories in groupby(
-            published.latest_per_category(FRONT_PAGE_PER_CATEGORY),
+            # One more than shown: the lead, shown above, is left out of its section's block.
+            published.latest_per_category(FRONT_PAGE_PER_CATEGORY + 1),
             key=lambda story: story.category_id,
         )
     }
     sections = [
         (category, per_category[category.pk])
         for category in site_furniture()["nav_categories"]
-        if category.pk in per_category
+        if per_category.get(category.pk)
     ]
     return render(
         request,
         "articles/front_page.html",
-        {"lead": lead, "latest": latest[:FRONT_PAGE_LATEST], "sections": sections},
+        {"lead": lead, "latest": latest, "sections": sections},
     )
 
 
-@reader_page
+def lead_and_latest(published):
+    """The lead story (the newest featured one, else the newest) and the latest others, with
+    their bylines, in one query and its prefetch."""
+    featured = published.filter(is_featured=True).values("pk")[:1]
+    newest = published.values("pk")[: FRONT_PAGE_LATEST + 1]
+    stories = list(
+        published.with_bylines()
+        .filter(Q(pk__in=featured) | Q(pk__in=newest))
+        .annotate(is_lead=Case(When(pk__in=featured, then=True), default=False))
+    )
+    lead = next((story for story in stories if story.is_lead), stories[0] if stories else None)
+    return lead, [story for story in stories if story != lead][:FRONT_PAGE_LATEST]
+
+
+def fetch_bylines(context, name="articles"):
+    """The page's stories with their bylines fetched at once (one query), for the cards."""
+    stories = list(context[name])
+    prefetch_related_objects(stories, bylines_prefetch())
+    context[name] = stories
+    return context
+
+
+# ?replyto=ID: the comment form answers that comment (comments/templatetags/comment_tags.py).
+@reader_page(params={"replyto": FREE_TEXT})
 class ArticleDetail(DetailView):
-    """One story. Staff may also open drafts and scheduled stories, marked as not public."""
+    """One story. Staff may also open the unpublished stories they may see in the admin (their
+    own, or every one for editors), marked as not public."""
 
     context_object_name = "article"
 
@@ -59,7 +90,8 @@ class ArticleDetail(DetailView):
             .with_corrections()
         )
         if self.request.user.is_staff:
-            return articles
+            # The admin's own rule: a writer never reads a colleague's draft by its address.
+            return articles.published() | articles.visible_to(self.request.user)
         return articles.published()
 
     def get(self, request, *args, **kwargs):
@@ -99,7 +131,12 @@ class ArticleDetail(DetailView):
 
 @method_decorator(never_cache, name="dispatch")
 class ArticlePreview(ArticleDetail):
-    """Staff see any story, draft or scheduled, exactly as readers will, from the admin."""
+    """A story exactly as readers will see it, draft or scheduled, from the admin: for the
+    staff the admin shows it to (editors any story, writers their own, moderators published
+    ones); anyone else gets a 404, as for a story that does not exist."""
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
 
     def get(self, request, *args, **kwargs):
         if not request.user.is_staff:
@@ -118,21 +155,25 @@ class CountedList:
         return paginator
 
 
-@reader_page
+@reader_page(params=PAGINATED)
 class AuthorArticleList(CountedList, ListView):
     template_name = "articles/author_detail.html"
     paginate_by = settings.ARTICLES_PER_PAGE
     context_object_name = "articles"
+    # Nobody's page until their first story is published, staff included: a new hire's name and
+    # bio stay private until then (their feeds too, and the sitemap lists only such authors).
+    allow_empty = False
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
         return Article.objects.published().for_listing().filter(bylines__author=self.author)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+        context = super().get_context_data(author=self.author, **kwargs)
+        return fetch_bylines(context)
 
 
-@reader_page
+@reader_page(params=PAGINATED)
 class CategoryArticleList(CountedList, ListView):
     template_name = "articles/category_detail.html"
     paginate_by = settings.ARTICLES_PER_PAGE
@@ -143,12 +184,13 @@ class CategoryArticleList(CountedList, ListView):
         return Article.objects.published().for_listing().filter(category=self.category)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             category=self.category, current_category=self.category, **kwargs
         )
+        return fetch_bylines(context)
 
 
-@reader_page
+@reader_page(params=PAGINATED)
 class TagArticleList(CountedList, ListView):
     template_name = "articles/tag_detail.html"
     paginate_by = settings.ARTICLES_PER_PAGE
@@ -161,7 +203,8 @@ class TagArticleList(CountedList, ListView):
         return Article.objects.published().for_listing().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
+        context = super().get_context_data(tag=self.tag, **kwargs)
+        return fetch_bylines(context)
 
 
 class ArchiveMixin:
@@ -211,6 +254,9 @@ class ArchiveMixin:
             return None
         return min(found) if later else max(found)
 
+    def get_context_data(self, **kwargs):
+        return fetch_bylines(super().get_context_data(**kwargs))
+
     def get_next_year(self, date):
         return self.neighbour(date, later=True, period={"month": 1, "day": 1})
 
@@ -239,7 +285,7 @@ class ArticleArchive(TemplateView):
         return super().get_context_data(years=years, **kwargs)
 
 
-@reader_page
+@reader_page(params=PAGINATED)
 class ArticleYearArchive(ArchiveMixin, YearArchiveView):
     make_object_list = True
 
@@ -247,7 +293,7 @@ class ArticleYearArchive(ArchiveMixin, YearArchiveView):
         return super().get_context_data(months=self.period_months, **kwargs)
 
 
-@reader_page
+@reader_page(params=PAGINATED)
 class ArticleMonthArchive(ArchiveMixin, MonthArchiveView):
     month_format = "%m"
 

@@ -1,12 +1,16 @@
 import re
+import unicodedata
 from datetime import timedelta
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.utils import timezone
 
-from .models import BODY_MAX_LENGTH, Comment
+from articles.models import Author
+
+from .models import BODY_MAX_LENGTH, INVISIBLE_CATEGORIES, Comment
 
 SHOWN_AT_SALT = "comments.form-shown-at"
 # A form left open longer than this (or a page cached longer) must be posted again.
@@ -20,6 +24,71 @@ BAD_PARENT = (
     "Post again to add your comment on its own — what you wrote is kept below."
 )
 LINK = re.compile(r"(?:https?://|\bwww\.)\S+", re.IGNORECASE)
+INVISIBLE_NAME = (
+    "Please use only visible letters in your name: it contains a hidden or direction-changing "
+    "character (often pasted in by accident)."
+)
+STAFF_NAME = (
+    "This name belongs to a member of our staff. Please choose another name to comment under."
+)
+# Characters that Unicode counts as letters or symbols but that show as blank space.
+BLANK_LETTERS = set("\u115f\u1160\u3164\uffa0\u2800")
+# Letters that look like Latin ones (Cyrillic, Greek, digits) fold to the Latin letter, so
+# "Јоhn Smith" with a Cyrillic Ј and о has the skeleton of "John Smith". Capitals are listed
+# for themselves (Greek Ν looks like N, its small ν like v). Capital I and small l look alike in
+# most fonts, so both fold to "l" (after casefold, I is i).
+CONFUSABLES = str.maketrans(
+    {
+        **dict.fromkeys("АΑаɑα", "a"),
+        **dict.fromkeys("ВΒвβ", "b"),
+        **dict.fromkeys("СϹсϲ", "c"),
+        **dict.fromkeys("ԁ", "d"),
+        **dict.fromkeys("ЕΕеєε", "e"),
+        **dict.fromkeys("НΗһн", "h"),
+        **dict.fromkeys("ІΙi1|іıιӏǀ", "l"),
+        **dict.fromkeys("Јј", "j"),
+        **dict.fromkeys("КΚкκ", "k"),
+        **dict.fromkeys("МΜм", "m"),
+        **dict.fromkeys("Νηп", "n"),
+        **dict.fromkeys("ОΟ0оοσ", "o"),
+        **dict.fromkeys("РΡрρ", "p"),
+        **dict.fromkeys("ԛ", "q"),
+        **dict.fromkeys("Ѕѕ", "s"),
+        **dict.fromkeys("ТΤтτ", "t"),
+        **dict.fromkeys("υμ", "u"),
+        **dict.fromkeys("νѵ", "v"),
+        **dict.fromkeys("ԝω", "w"),
+        **dict.fromkeys("ХΧхχ", "x"),
+        **dict.fromkeys("УΥҮуүγ", "y"),
+        **dict.fromkeys("Ζ", "z"),
+    }
+)
+CONFUSABLE_PAIRS = [("rn", "m"), ("vv", "w")]
+
+
+def skeleton(name):
+    """What `name` looks like, for telling whether two names would pass for each other: the
+    same letters once compatibility forms, accents, case, lookalike letters, spaces and
+    punctuation are set aside ("Ј.  Оhn-Smíth" and "John Smith" have one skeleton)."""
+    text = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", name))
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    text = text.translate(CONFUSABLES).casefold().translate(CONFUSABLES)
+    for pair, letter in CONFUSABLE_PAIRS:
+        text = text.replace(pair, letter)
+    return "".join(c for c in text if c.isalnum())
+
+
+def staff_skeletons():
+    """The skeletons of every name a reader could take for our staff's: bylines, and staff
+    accounts' full names and usernames."""
+    names = list(Author.objects.values_list("name", flat=True))
+    for first, last, username in (
+        get_user_model()
+        .objects.filter(is_staff=True)
+        .values_list("first_name", "last_name", "username")
+    ):
+        names += [f"{first} {last}", username]
+    return {skeleton(name) for name in names} - {""}
 
 
 def shown_at_token(at=None):
@@ -101,6 +170,23 @@ class CommentForm(forms.ModelForm):
         self.instance.article = article
         # Only a published comment under this same story can be replied to.
         self.fields["parent"].queryset = Comment.objects.approved().filter(article=article)
+
+    def clean_name(self):
+        """One form of each letter (NFKC: no full-width or styled lookalikes), nothing hidden
+        or reordering (bidi overrides, zero-width spaces), and not a staff member's name."""
+        name = " ".join(unicodedata.normalize("NFKC", self.cleaned_data["name"]).split())
+        if not name:
+            raise forms.ValidationError(
+                self.fields["name"].error_messages["required"], code="required"
+            )
+        hidden = (
+            c in BLANK_LETTERS or unicodedata.category(c) in INVISIBLE_CATEGORIES for c in name
+        )
+        if any(hidden):
+            raise forms.ValidationError(INVISIBLE_NAME, code="invisible")
+        if skeleton(name) in staff_skeletons():
+            raise forms.ValidationError(STAFF_NAME, code="staff")
+        return name
 
     def clean_parent(self):
         parent = self.cleaned_data["parent"]

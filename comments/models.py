@@ -1,4 +1,6 @@
 import logging
+import re
+import unicodedata
 from datetime import timedelta
 from functools import partial
 
@@ -16,6 +18,9 @@ from articles.page_cache import page_changed
 
 BODY_MAX_LENGTH = 3000
 MODERATORS_GROUP = "Moderators"
+# Characters that show as nothing (or reorder what follows): controls, format characters such as
+# bidi overrides and zero-width spaces, private-use, unassigned, surrogates, line separators.
+INVISIBLE_CATEGORIES = {"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"}
 
 logger = logging.getLogger(__name__)
 
@@ -137,20 +142,18 @@ class Comment(models.Model):
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
 
-    def receive(self, *, spam_reason="", site_url=""):
+    def receive(self, *, spam_reason="", site_url="", posted_here=()):
         """File a reader's new comment: as spam, published at once, or in the moderation queue.
 
-        A reader whose address already has an approved comment is trusted (when the site allows
-        it): moderators have vouched for them once. Only the queue needs a moderator, so only a
-        pending comment emails them, once it is safely stored.
+        A returning commenter is trusted (when the site allows it) only with proof: `posted_here`
+        are the IDs of comments their browser posted (its signed cookie), and one of them must be
+        approved and carry the same address. Knowing someone's address is not enough. Only the
+        queue needs a moderator, so only a pending comment emails them, once safely stored.
         """
         if spam_reason:
             self.status = self.Status.SPAM
             self.spam_reason = spam_reason[:200]
-        elif (
-            settings.COMMENTS_TRUST_RETURNING_COMMENTERS
-            and Comment.objects.approved().by_email(self.email).exists()
-        ):
+        elif settings.COMMENTS_TRUST_RETURNING_COMMENTERS and self.vouched_for_by(posted_here):
             self.status = self.Status.APPROVED
             self.moderated_by, self.moderated_at = None, timezone.now()
         else:
@@ -158,6 +161,20 @@ class Comment(models.Model):
         self.save()
         if self.status == self.Status.PENDING and settings.COMMENTS_NOTIFY_MODERATORS:
             transaction.on_commit(partial(self.notify_moderators, site_url))
+
+    def vouched_for_by(self, comment_ids):
+        """Whether a moderator approved one of `comment_ids` sent from this comment's address."""
+        return (
+            bool(comment_ids)
+            and Comment.objects.approved().by_email(self.email).filter(pk__in=comment_ids).exists()
+        )
+
+    def as_written(self):
+        """Everything in this comment that the reader chose, as plain text."""
+        lines = [f"Name: {self.name}", f"Email: {self.email}"]
+        if self.parent:
+            lines.append(f"In reply to: {self.parent.name}")
+        return "\n".join([*lines, "", self.body])
 
     def notify_moderators(self, site_url=""):
         """Email the moderators about this comment. A mail failure is logged, never raised:
@@ -170,7 +187,8 @@ class Comment(models.Model):
         body = render_to_string(
             "comments/email/moderation_request.txt",
             {
-                "comment": self,
+                "title": title,
+                "readers_words": quoted_for_email(self.as_written()),
                 "queue_url": site_url
                 + reverse("admin:comments_comment_changelist")
                 + "?status__exact=pending",
@@ -183,6 +201,40 @@ class Comment(models.Model):
             message.send(using="default")
         except Exception:
             logger.exception("Could not email the moderators about comment %s", self.pk)
+
+
+# What a mail client could turn into a link in a reader's text: URLs with a scheme or "www.",
+# email addresses, and bare domains ("evil.example/approve"; the last label must have two
+# letters or more, so "e.g." and "3.5" are left alone).
+LINK_LIKE = re.compile(
+    r"\b[a-z][a-z0-9+.-]*:/+\S*"
+    r"|\bwww\.\S+"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}\b\S*",
+    re.IGNORECASE,
+)
+
+
+def defang(match):
+    """`https://evil.example` -> `hxxps://evil[.]example`: readable to a moderator, no longer
+    a link to click."""
+    text = re.sub(r"^(h)tt(ps?:)", r"\1xx\2", match[0], flags=re.IGNORECASE)
+    text = re.sub(r"^(?!hxx)([a-z][a-z0-9+.-]*):", r"\1[:]", text, flags=re.IGNORECASE)
+    return text.replace(".", "[.]")
+
+
+def quoted_for_email(text):
+    """A reader's text for the moderators' email: each line behind "> ", so nothing they write
+    can pass for a line of ours, with links defanged and invisible characters made visible."""
+    lines = []
+    for line in text.splitlines() or [""]:
+        line = LINK_LIKE.sub(defang, line)
+        line = "".join(
+            f"[U+{ord(c):04X}]" if unicodedata.category(c) in INVISIBLE_CATEGORIES else c
+            for c in line
+        )
+        lines.append(f"> {line}".rstrip())
+    return "\n".join(lines)
 
 
 def moderator_emails():

@@ -5,6 +5,11 @@ not yet written out, rate-limit counts), so when Redis stops answering the site 
 uncached: reads are misses, writes are dropped, and one warning a minute says so in the log.
 After a failure Redis is left alone for a moment, so that a server that hangs rather than refuses
 costs one short timeout now and then, not one on every cache call of every page.
+
+A Redis that answers with an error (out of memory under `maxmemory` with `noeviction`, a replica
+that has become read-only) is treated the same, except that it is not left alone: it answered at
+once, so there is no timeout to spare, and the calls it still accepts (reads, when only writes
+are refused) go on being served from it.
 """
 
 import logging
@@ -15,11 +20,15 @@ from urllib.parse import urlsplit
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
+# Redis cannot be reached, or did not answer in time: left alone for a moment.
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+# Every other error Redis answers with (ResponseError "OOM command not allowed", ReadOnlyError...).
+REFUSED = RedisError
 
 
 class Outage:
@@ -36,14 +45,18 @@ class Outage:
         self.paused_until = 0.0
         self.warned_at = None
         self.failures = 0
+        # Unreachable since the last warning (an error answered by Redis does not count).
+        self.down = False
 
     def paused(self):
         return time.monotonic() < self.paused_until
 
-    def failed(self, location, error):
+    def failed(self, location, error, pause=True):
         now = time.monotonic()
         with self.lock:
-            self.paused_until = now + self.pause
+            if pause:
+                self.paused_until = now + self.pause
+                self.down = True
             self.failures += 1
             if self.warned_at is not None and now - self.warned_at < self.warn_every:
                 return
@@ -58,8 +71,10 @@ class Outage:
 
     def recovered(self, location):
         with self.lock:
-            if self.warned_at is None:
+            # After refused writes, a read that works is no news: Redis never went away.
+            if not self.down:
                 return
+            self.down = False
             self.warned_at = None
             self.failures = 0
         logger.warning("Redis at %s answers again: the cache is back in use.", location)
@@ -124,7 +139,12 @@ class FailSafeRedisCache(RedisCache):
         except UNAVAILABLE as error:
             self._outage.failed(self._location, error)
             return fallback()
-        if self._outage.warned_at is not None:
+        except REFUSED as error:
+            # Redis's own words only: a pipeline's error also quotes its command, cached data.
+            reason = str(error).rpartition("caused error: ")[2]
+            self._outage.failed(self._location, f"{type(error).__name__}: {reason}", pause=False)
+            return fallback()
+        if self._outage.down:
             self._outage.recovered(self._location)
         return result
 

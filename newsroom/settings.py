@@ -6,10 +6,12 @@ Every value a deployment changes is an environment variable, listed in README.md
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -35,14 +37,22 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+# A developer's machine keeps its settings in a git-ignored `.env` (`make run` writes one with
+# DEBUG on and a generated key), so every `manage.py` command works as README.md shows it.
+# Variables already in the environment win over the file. ENV_FILE names another file, or
+# none when empty: the tests set it empty so a developer's `.env` never changes what they see.
+ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    load_dotenv(ENV_FILE, override=False)
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set it to a long random string in production, "
-            "or set DEBUG=true for local development."
+            "SECRET_KEY is not set. Set it to a long random string in production, or set "
+            "DEBUG=true for local development (the .env that `make run` writes sets both)."
         )
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure")):
@@ -52,6 +62,33 @@ elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecu
     )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+
+
+def _site_url():
+    """The site's one canonical address, e.g. https://news.example.com: absolute links in
+    pages, feeds and sitemaps, and feed entry ids, never depend on the Host a request used."""
+    url = os.environ.get("SITE_URL", "").strip().rstrip("/")
+    if not url:
+        if DEBUG:
+            return "http://127.0.0.1:8000"
+        if not ALLOWED_HOSTS:
+            # No request is allowed in, so no page needs the address: commands that serve
+            # nothing (migrate, bench/populate.py) run without one.
+            return "http://localhost"
+        # By default the first allowed host, over HTTPS when the site is served over it.
+        host = ALLOWED_HOSTS[0]
+        if "*" not in host and not host.startswith("."):
+            return f"{'https' if env_bool('HTTPS', False) else 'http'}://{host}"
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path:
+        raise ImproperlyConfigured(
+            f"SITE_URL must be the site's address, like https://news.example.com, not {url!r} "
+            "(without it, production takes the first ALLOWED_HOSTS entry that names one host)."
+        )
+    return url
+
+
+SITE_URL = _site_url()
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # A comment refused for its CSRF token comes back in its form, never lost.
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
@@ -88,6 +125,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads a body (the CSRF check does, in process_view) and after the user is
+    # known: a body too large for where it is sent is a 413 (newsroom/limits.py).
+    "newsroom.limits.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Old WordPress addresses (?p=123, permalinks) 301 to imported stories; above the page
     # cache so that it sees cached 404s too.
@@ -133,6 +173,31 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that hangs must cost readers a quick 503 page, not every worker until gunicorn
+# kills it (newsroom/postgresql/base.py). Seconds to open a connection (psycopg counts at least 2).
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 3)
+# Seconds a statement may run for a web request (0: no limit); management commands have none.
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 10)
+# After a failure to connect or to get an answer, each process leaves the database alone this
+# many seconds: pages that need it get the 503 page at once, cached pages are served as ever.
+DATABASE_RETRY_PAUSE = env_int("DATABASE_RETRY_PAUSE", 5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a bounded wait for every answer and the breaker above.
+    DATABASES["default"]["ENGINE"] = "newsroom.postgresql"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+            # Keep idle connections alive through firewalls and NAT, and notice a vanished server.
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        }
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Seconds a statement waits for another process's write lock before "database is locked"
+    # (a 503): well under gunicorn's 30 s timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 5})
 # While the database is unreachable readers get a 503 page asking them to come back in this many
 # seconds; the site reconnects by itself when it returns (newsroom/unavailable.py).
 DATABASE_RETRY_AFTER = env_int("DATABASE_RETRY_AFTER", 30)
@@ -193,7 +258,13 @@ STORAGES = {
     },
 }
 
-# Uploads larger than this are refused before they reach a form.
+# Request bodies larger than these are refused with a 413 page before anything reads them
+# (newsroom/limits.py): readers only send small forms; staff in the admin send an image (at most
+# 10 MB, articles/images.py) with a story. nginx's client_max_body_size must allow the larger.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 64 * 1024)
+MAX_ADMIN_REQUEST_BYTES = env_int("MAX_ADMIN_REQUEST_BYTES", 12 * 1024 * 1024)
+# Within those, a form's fields other than files may hold this much (more is a 413 as well); an
+# uploaded file larger than FILE_UPLOAD_MAX_MEMORY_SIZE is streamed to a temporary file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -247,7 +318,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
 # The reader's address the same way the comments read it (COMMENTS_CLIENT_IP_HEADER).
-AXES_CLIENT_IP_CALLABLE = "comments.views.client_ip"
+AXES_CLIENT_IP_CALLABLE = "articles.client_address.client_ip"
 
 LOGGING = {
     "version": 1,
@@ -288,10 +359,34 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
+# Copies of whole pages have a cache of their own, "pages", so that however many are stored they
+# can only evict each other: never the rate limits, locks, page-cache generations and "Most read"
+# counters kept in "default". PAGE_CACHE_REDIS_URL: a Redis of their own, which may run with
+# maxmemory-policy allkeys-lru; without it they share REDIS_URL under their own key prefix (that
+# Redis must then not evict: noeviction, with memory to spare).
+PAGE_CACHE_REDIS_URL = os.environ.get("PAGE_CACHE_REDIS_URL", "").strip()
+if PAGE_CACHE_REDIS_URL and not REDIS_URL:
+    raise ImproperlyConfigured("PAGE_CACHE_REDIS_URL needs REDIS_URL too: set both, or neither.")
+if REDIS_URL:
+    CACHES["pages"] = {
+        **CACHES["default"],
+        "LOCATION": PAGE_CACHE_REDIS_URL or REDIS_URL,
+        "KEY_PREFIX": f"{CACHES['default']['KEY_PREFIX']}:pages",
+    }
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        # Its own LOCATION is its own store; at some 35 KB a page, about 35 MB per process.
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 1_000},
+    }
 
 # Anonymous readers' pages are cached whole for this many seconds (0 turns the page cache off);
 # any change readers could see shows at once all the same (articles/page_cache.py).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# An X-Page-Cache: hit/miss header on reader pages, for development: in production it would tell
+# anyone which addresses (searches) other readers asked for lately.
+PAGE_CACHE_DEBUG_HEADER = env_bool("PAGE_CACHE_DEBUG_HEADER", DEBUG)
 # What browsers, proxies and CDNs are told: keep a public page this long, and serve it this much
 # longer while fetching a fresh copy.
 PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60)
@@ -361,7 +456,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Newsroom <newsroom@lo
 
 # Email the Moderators group and the superusers about each comment that enters the queue.
 COMMENTS_NOTIFY_MODERATORS = env_bool("COMMENTS_NOTIFY_MODERATORS", True)
-# Publish at once the comments of readers whose address already has an approved comment.
+# Publish at once the comments of proven returning commenters: the browser's signed cookie names
+# an approved comment of theirs with the same email address (the address alone proves nothing).
 COMMENTS_TRUST_RETURNING_COMMENTERS = env_bool("COMMENTS_TRUST_RETURNING_COMMENTERS", True)
 # Stories stop taking comments this many days after publication; 0 keeps them open.
 COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 30)

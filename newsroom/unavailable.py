@@ -4,14 +4,21 @@ Django reconnects by itself once the database answers again (connections are hea
 before reuse, see DATABASES in settings), so all a request can do meanwhile is say so politely,
 with `Retry-After`, and without touching the database: the page is rendered with no request,
 hence none of the site's context processors and their queries.
+
+A database that hangs rather than refuses would make every request wait for it: the PostgreSQL
+backend (newsroom/postgresql/base.py) bounds each wait, and after a failure DatabaseOutage, a
+circuit breaker, keeps the process from trying again for a moment, so that what needs the
+database fails at once while what does not (pages from the page cache, /healthz) is served.
 """
 
 import logging
 import math
 import sys
+import threading
+import time
 
 from django.conf import settings
-from django.core.signals import got_request_exception
+from django.core.signals import got_request_exception, request_finished, request_started
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -53,6 +60,92 @@ def _mark_request(sender, request=None, **kwargs):
 
 
 got_request_exception.connect(_mark_request, dispatch_uid="newsroom.unavailable")
+
+
+# --- Requests and management commands ---------------------------------------------------------
+
+_request = threading.local()
+
+
+def serving_request():
+    """Whether this thread is serving a web request (rather than running a management command):
+    only then does a statement get DATABASE_STATEMENT_TIMEOUT."""
+    return getattr(_request, "serving", False)
+
+
+def _request_started(sender, **kwargs):
+    _request.serving = True
+
+
+def _request_finished(sender, **kwargs):
+    _request.serving = False
+
+
+request_started.connect(_request_started, dispatch_uid="newsroom.unavailable.started")
+request_finished.connect(_request_finished, dispatch_uid="newsroom.unavailable.finished")
+
+
+# --- The circuit breaker ----------------------------------------------------------------------
+
+
+class DatabaseOutage:
+    """What this process knows about its database being away, shared by its threads.
+
+    After a failure to connect or to get an answer, nobody tries for DATABASE_RETRY_PAUSE
+    seconds; then one caller tries (the others go on failing at once until it has its answer).
+    Each gunicorn worker keeps its own record: every worker pays one connect timeout per pause,
+    not one per request.
+    """
+
+    def __init__(self, alias):
+        self.alias = alias
+        self.lock = threading.Lock()
+        self.paused_until = 0.0
+        self.error = None  # The last failure, while the database is away.
+
+    def may_try(self):
+        with self.lock:
+            now = time.monotonic()
+            if now < self.paused_until:
+                return False
+            if self.error is not None:
+                # This caller tries; the others wait for its verdict.
+                self.paused_until = now + settings.DATABASE_RETRY_PAUSE
+            return True
+
+    def failed(self, error):
+        with self.lock:
+            self.paused_until = time.monotonic() + settings.DATABASE_RETRY_PAUSE
+            first, self.error = self.error is None, str(error).strip() or type(error).__name__
+        if first:
+            logger.warning(
+                "Database %r unavailable (%s): not tried again for %s s at a time.",
+                self.alias,
+                self.error,
+                settings.DATABASE_RETRY_PAUSE,
+            )
+
+    def recovered(self):
+        if self.error is None:  # The usual case, without taking the lock.
+            return
+        with self.lock:
+            self.error, self.paused_until = None, 0.0
+        logger.warning("Database %r answers again.", self.alias)
+
+
+_outages = {}
+_outages_lock = threading.Lock()
+
+
+def database_outage(alias):
+    with _outages_lock:
+        return _outages.setdefault(alias, DatabaseOutage(alias))
+
+
+def reset_outages():
+    """Forget past failures (for tests)."""
+    with _outages_lock:
+        _outages.clear()
 
 
 class DatabaseUnavailableMiddleware:

@@ -8,13 +8,15 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.generic import TemplateView
 from django.views.static import serve
 
-from articles import sitemaps
+from articles import body_images, sitemaps
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "Newsroom"
 # The changelists need the width more than a second menu does.
 admin.site.enable_nav_sidebar = False
+# A form too large for Django's DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 page, not a bare 400.
+handler400 = "newsroom.limits.bad_request"
 
 
 @never_cache
@@ -26,6 +28,11 @@ def healthz(request):
 @never_cache
 def readyz(request):
     """Readiness for load balancers and deploys: 503 while the database does not answer.
+
+    Quick even when the database hangs: while the process leaves a failed database alone
+    (DATABASE_RETRY_PAUSE) the answer is immediate, and otherwise the check waits at most
+    DATABASE_CONNECT_TIMEOUT seconds (newsroom/postgresql/base.py). It does try again after
+    each pause, so a server taken out of the load balancer comes back by itself.
 
     A cache that does not answer is reported but not fatal: the site serves uncached
     without it (newsroom/cache.py), and failing every server's check during a Redis
@@ -49,6 +56,9 @@ def readyz(request):
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    # Before the admin's own URLs, which answer 404 for any address they do not know; under
+    # /admin/ for the admin's request size limit (newsroom/limits.py).
+    path("admin/body-images/upload/", body_images.upload, name="body-image-upload"),
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
     path("sitemap.xml", sitemaps.index, name="sitemap"),
@@ -58,7 +68,9 @@ urlpatterns = [
     path(
         "robots.txt",
         cache_control(public=True, max_age=24 * 60 * 60)(
-            TemplateView.as_view(template_name="robots.txt", content_type="text/plain")
+            TemplateView.as_view(
+                template_name="robots.txt", content_type="text/plain; charset=utf-8"
+            )
         ),
         name="robots",
     ),

@@ -55,6 +55,7 @@ def sign_in(page, live_server, username):
 def test_a_readers_comment_is_approved_by_a_moderator_and_appears(live_server, new_page, settings):
     # A person takes longer than the anti-spam minimum to write a comment; the browser does not.
     settings.COMMENTS_MIN_SECONDS = 0
+    settings.PAGE_CACHE_DEBUG_HEADER = True  # X-Page-Cache tells a hit; production sends none.
     story = make_article(
         title="Kazakhstan joins the Abraham Accords",
         published_at=timezone.now() - timedelta(hours=1),

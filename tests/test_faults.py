@@ -105,7 +105,7 @@ class Site:
     """The site under gunicorn in its own process, with production settings (DEBUG off,
     persistent health-checked database connections), on a database address the test chooses."""
 
-    def __init__(self, tmp_path, database_url):
+    def __init__(self, tmp_path, database_url, **extra_env):
         self.port = free_port()
         # Production settings, with plain static storage: tests never run collectstatic.
         (tmp_path / "site_settings.py").write_text(
@@ -128,6 +128,7 @@ class Site:
             "DATABASE_CONN_MAX_AGE": "60",
             "STATIC_ROOT": str(tmp_path / "static"),
             "MEDIA_ROOT": str(tmp_path / "media"),
+            **extra_env,
         }
         self.log = open(tmp_path / "gunicorn.log", "w+")  # noqa: SIM115 (closed in stop())
         self.process = subprocess.Popen(
@@ -201,7 +202,7 @@ def test_database_refusing_connections_gives_the_503_page(tmp_path):
 
 
 @pytest.mark.skipif(
-    django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    django_settings.DATABASES["default"]["ENGINE"] != "newsroom.postgresql",
     reason="needs PostgreSQL: a SQLite file cannot go away and come back under a running site",
 )
 def test_site_recovers_by_itself_when_the_database_returns(transactional_db, tmp_path):
@@ -210,7 +211,8 @@ def test_site_recovers_by_itself_when_the_database_returns(transactional_db, tmp
     forwarder = Forwarder((database["HOST"] or "127.0.0.1", int(database["PORT"] or 5432)))
     forwarder.start()
     url = f"postgres://{database['USER']}@127.0.0.1:{forwarder.port}/{database['NAME']}"
-    site = Site(tmp_path, url)
+    # Tried again at once, without the breaker's pause (tests/test_timeouts.py tests that).
+    site = Site(tmp_path, url, DATABASE_RETRY_PAUSE="0")
     try:
         before = site.get("/")
         forwarder.stop()  # The database goes away under a connection the site keeps open.

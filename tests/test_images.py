@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 INVALID_IMAGE = (
     "This file is not an image we can use: upload a JPEG, PNG, WebP or GIF "
-    "of at most 40 megapixels."
+    "of at most 50 megapixels."
 )
 NOT_OUR_FORMAT = "Upload a JPEG, PNG, WebP or GIF image; this file is none of those."
 DAMAGED = "This image file is damaged or incomplete"
@@ -224,8 +224,8 @@ def test_an_image_with_too_many_pixels_is_a_form_error(add_story):
     response = add_story(upload(data, "huge.png", "image/png"))
 
     message = (
-        "This image has too many pixels (8000 × 6000); the limit is 40 megapixels. "
-        "Scale it down and upload it again."
+        "This image has too many pixels (8000 × 6000); the limit is 50 megapixels for a JPEG, "
+        "24 for PNG, WebP and GIF. Scale it down and upload it again."
     )
     assert image_errors(response) == [message]
     assert message in response.text
@@ -244,7 +244,7 @@ def test_pillows_bomb_warning_and_error_become_our_validation_error(size):
         normalise_upload(upload(png_header_only(*size), "bomb.png", "image/png"))
 
     assert error.value.code == "too_many_pixels"
-    assert "the limit is 40 megapixels" in error.value.messages[0]
+    assert "the limit is 50 megapixels" in error.value.messages[0]
 
 
 def test_a_file_over_the_size_limit_is_a_form_error(add_story):

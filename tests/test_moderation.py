@@ -19,7 +19,7 @@ from django.utils import timezone
 from comments.models import Comment
 
 from .factories import make_comment, make_user
-from .test_comments import make_story, post
+from .test_comments import become_returning_commenter, make_story, post
 
 pytestmark = pytest.mark.django_db
 
@@ -227,8 +227,8 @@ def test_a_new_pending_comment_emails_the_moderators_once_stored(
     comment = Comment.objects.get()
     assert sorted(message.to) == ["moira@example.com", "root@example.com"]
     assert message.subject == "New comment to moderate: Kazakhstan joins the Abraham Accords"
-    assert "A fair summary of a symbolic step." in message.body
-    assert "From: Daniyar <daniyar@example.com>" in message.body
+    assert "> A fair summary of a symbolic step." in message.body
+    assert "> Name: Daniyar\n> Email: daniyar@example[.]com" in message.body
     assert f"http://testserver{QUEUE}?status__exact=pending" in message.body
     change_url = reverse("admin:comments_comment_change", args=[comment.pk])
     assert f"http://testserver{change_url}" in message.body
@@ -243,7 +243,7 @@ def test_a_reply_email_says_what_it_answers(
     with django_capture_on_commit_callbacks(execute=True):
         post(client, thread.article, parent=thread.pk)
 
-    assert "In reply to: Aigerim" in mailoutbox[0].body
+    assert "> In reply to: Aigerim" in mailoutbox[0].body
 
 
 @pytest.mark.parametrize("case", ["spam", "returning commenter", "notifications off"])
@@ -254,7 +254,8 @@ def test_no_email_when_no_moderator_is_needed(
     if case == "spam":
         data = {"website": "http://spam.example"}
     elif case == "returning commenter":
-        make_comment(email="daniyar@example.com", status="approved")
+        become_returning_commenter(client)
+        mailoutbox.clear()
     else:
         settings.COMMENTS_NOTIFY_MODERATORS = False
 

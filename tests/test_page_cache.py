@@ -17,6 +17,12 @@ from .factories import make_article, make_category, make_comment, make_user
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def page_cache_header(settings):
+    """X-Page-Cache tells these tests a hit from a miss; it is off in production."""
+    settings.PAGE_CACHE_DEBUG_HEADER = True
+
+
 def cached(response):
     return response.get("X-Page-Cache") == "hit"
 

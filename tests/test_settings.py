@@ -56,7 +56,8 @@ def test_database_url_and_media_root_come_from_the_environment(tmp_path):
         DATABASE_URL="postgres://news:pw@db.internal:5432/newsroom",
         MEDIA_ROOT=str(tmp_path),
     )
-    assert result.stdout.split() == ["django.db.backends.postgresql", "newsroom", str(tmp_path)]
+    # Django's PostgreSQL backend with bounded waits (newsroom/postgresql/base.py).
+    assert result.stdout.split() == ["newsroom.postgresql", "newsroom", str(tmp_path)]
 
 
 def free_port():
@@ -125,3 +126,60 @@ def test_gunicorn_serves_pages_and_hashed_compressed_static_files(production_sit
     assert response.headers["Content-Type"].startswith("text/css")
     assert response.headers["Content-Encoding"] == "gzip"
     assert "max-age=315360000" in response.headers["Cache-Control"]
+
+
+SHOW_DEBUG_AND_KEY = (
+    "import django; django.setup(); from django.conf import settings; "
+    "print(settings.DEBUG, settings.SECRET_KEY)"
+)
+
+
+def write_env_file(path, **values):
+    path.write_text("".join(f"{name}={value}\n" for name, value in values.items()))
+    return str(path)
+
+
+def test_a_local_env_file_is_read_so_manage_py_needs_no_prefix(tmp_path):
+    env_file = write_env_file(tmp_path / ".env", DEBUG="true", SECRET_KEY=STRONG_KEY)
+
+    result = run_python(SHOW_DEBUG_AND_KEY, ENV_FILE=env_file)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", STRONG_KEY]
+
+
+def test_real_environment_variables_win_over_the_env_file(tmp_path):
+    env_file = write_env_file(tmp_path / ".env", DEBUG="true", SECRET_KEY="weak-local-key")
+    result = run_python(SHOW_DEBUG_AND_KEY, ENV_FILE=env_file, DEBUG="false")
+    # The file's DEBUG=true is ignored, so its weak key is judged as production would.
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak" in result.stderr
+
+    result = run_python(SHOW_DEBUG_AND_KEY, ENV_FILE=env_file, DEBUG="false", SECRET_KEY=STRONG_KEY)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", STRONG_KEY]
+
+
+def test_without_an_env_file_or_debug_a_missing_key_still_stops_the_site(tmp_path):
+    result = run_python("import django; django.setup()", ENV_FILE=str(tmp_path / "missing.env"))
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_the_env_file_is_the_one_at_the_checkout_root_unless_named():
+    clean = {k: v for k, v in os.environ.items() if k != "ENV_FILE"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import newsroom.settings as s; print(s.ENV_FILE)"],
+        check=False,
+        cwd="/",
+        env={**clean, "DEBUG": "true", "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(ROOT / ".env")
+
+
+def test_the_tests_never_read_a_developers_env_file():
+    assert os.environ["ENV_FILE"] == ""
