@@ -28,20 +28,31 @@ node_modules/.installed: package.json package-lock.json $(if $(wildcard node_mod
 	npm ci --no-audit --no-fund
 	@touch $@
 
-migrate: $(BIN)/.installed
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --no-input
+# This machine's development settings, read by newsroom/settings.py so that every
+# `manage.py` command works without a prefix. Written once, never overwritten (edit it freely),
+# readable by its owner only (it holds the secret key), and git-ignored. Variables set in the
+# environment win over it: `DEBUG=false make run` still runs without debug.
+.env: | $(BIN)/.installed
+	@umask 077 && { \
+	  echo "# Development settings for this machine, written by make run. Never commit it."; \
+	  echo "# Any variable of README.md's configuration table may be set here."; \
+	  echo "DEBUG=true"; \
+	  echo "SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+	} > $@.tmp && mv $@.tmp $@
+	@echo "Wrote $@ (DEBUG=true and a new SECRET_KEY) for local development."
 
+migrate: $(BIN)/.installed .env
+	$(BIN)/python manage.py migrate --no-input
+
+# load_demo ends by naming the demo accounts, and says how to make a superuser if there is none.
 demo: migrate
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo
 
 run: demo
 	@echo
-	@echo "  newsroom is starting on http://127.0.0.1:$(PORT)/"
-	@echo "  To sign in to the admin (http://127.0.0.1:$(PORT)/admin/), create an account first:"
-	@echo "      $(BIN)/python manage.py createsuperuser"
-	@echo "  Demo editor and moderator accounts: see README.md (make run creates them)."
+	@echo "  newsroom is starting on http://127.0.0.1:$(PORT)/ (the admin: http://127.0.0.1:$(PORT)/admin/)"
 	@echo
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(BIN)/.installed node_modules/.installed
 	$(BIN)/ruff check .

@@ -24,9 +24,9 @@ SITE = {
 <li><strong>Clarity.</strong> We explain rather than assume, and we keep reporting separate from opinion.</li>
 </ul>
 <h2>Corrections</h2>
-<p>When we get something wrong, we say so. Corrections are noted at the foot of the article concerned, with the date and a short description of what was changed. Significant errors are also listed on our <a href="https://example.com/corrections">corrections page</a>.</p>
+<p>When we get something wrong, we say so. Corrections and updates appear in a box above the text of the story concerned, newest first, each with its date and a short description of what was changed, and the story shows when it was last updated.</p>
 <h2>Contact</h2>
-<p>To report an error, suggest a story or reach our newsroom, please use <a href="https://example.com/contact">our contact page</a>. We read every message, although we cannot reply to them all.</p>
+<p>To report an error, suggest a story or reach our newsroom, write to <a href="mailto:newsroom@localhost">newsroom@localhost</a>. To point out an error in a story, you can also leave a comment under it: every comment is read by a moderator before it appears. We read every message, although we cannot reply to them all.</p>
 <p>Reader comments are welcome on most stories. They are moderated before they appear, and we ask that you follow our <em>community guidelines</em>: be civil, stay on topic and do not post personal information about others.</p>""",
 }
 
@@ -147,18 +147,16 @@ STORIES = [
 <li>A deal giving the mobile operator Veon access to Starlink satellite services, intended to reach more than 150 million customers in Central Asia from 2026</li>
 </ul>
 <p>Tungsten, used in everything from cutting tools to armour plating, is dominated by Chinese production, and Washington has made finding other sources a priority. The satellite agreement is aimed at remote areas where building mobile masts is expensive, a real problem in a country larger than Western Europe with a population of around 20 million.</p>
-<p>Business groups in Almaty welcomed the agreements but cautioned that large mining projects often take years to move from signing ceremony to first production. <a href="https://example.com/business/tungsten-prices-decade-high">Tungsten prices</a> are already at a decade high, which may help the project attract further investment.</p>""",
+<p>Business groups in Almaty welcomed the agreements but cautioned that large mining projects often take years to move from signing ceremony to first production. <a href="/tag/tungsten/">Tungsten prices</a> are already at a decade high, which may help the project attract further investment.</p>""",
         "days_ago": 0,
         "hour": 9,
         "featured": True,
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": (
-                "Flags of Kazakhstan and the United States outside a government building in Astana"
-            ),
+            "alt": "Abstract illustration: soft, overlapping circles on a deep red to salmon pink gradient",
             "caption": "Kazakhstan has had diplomatic relations with Israel since 1992.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "corrections": [
             {
@@ -247,9 +245,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "A rusting jetty standing on dry, cracked ground some distance from the sea",
+            "alt": "Abstract illustration: soft, overlapping circles on a deep red to salmon pink gradient",
             "caption": "Parts of the northern Caspian coast have retreated by several kilometres.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -302,9 +300,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "Stacks of shipping containers and cranes at a busy container port",
+            "alt": "Abstract illustration: soft, overlapping circles on a deep red to salmon pink gradient",
             "caption": "The first phase covers goods in transit to landlocked countries.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -343,9 +341,9 @@ STORIES = [
         "allow_comments": False,
         "status": "published",
         "image": {
-            "alt": "A flooded residential street with water reaching the windows of parked cars",
+            "alt": "Abstract illustration: soft, overlapping circles on a deep red to salmon pink gradient",
             "caption": "Repeated flooding is leaving some families displaced for years.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [],
     },
@@ -374,9 +372,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "A freight train of container wagons crossing a flat, open steppe landscape",
+            "alt": "Abstract illustration: soft, overlapping circles on a deep red to salmon pink gradient",
             "caption": "The corridor runs by rail across Kazakhstan to the Caspian coast.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -422,9 +420,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "A wide brown river with small wooden fishing boats moored along the bank",
+            "alt": "Abstract illustration: soft, overlapping circles on a deep red to salmon pink gradient",
             "caption": "Tens of millions of people depend on the Mekong for food and transport.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -469,9 +467,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "The debating chamber of a parliament, with rows of green benches",
+            "alt": "Abstract illustration: soft, overlapping circles on a dark green to mint green gradient",
             "caption": "The bill passed with support from members of several parties.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -525,9 +523,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "Officials walking along a government corridor carrying folders",
+            "alt": "Abstract illustration: soft, overlapping circles on a dark green to mint green gradient",
             "caption": "Party leaders are due to meet again next week.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -566,9 +564,9 @@ STORIES = [
         "allow_comments": False,
         "status": "published",
         "image": {
-            "alt": "An almost empty polling station with voting booths and a ballot box",
+            "alt": "Abstract illustration: soft, overlapping circles on a dark green to mint green gradient",
             "caption": "Some polling stations were quiet for most of the afternoon.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [],
     },
@@ -602,9 +600,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "Partly built terraced houses surrounded by scaffolding on a construction site",
+            "alt": "Abstract illustration: soft, overlapping circles on a dark green to mint green gradient",
             "caption": "The strategy sets an annual target for new homes.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -649,9 +647,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "The entrance of a government office building with a flagpole in front",
+            "alt": "Abstract illustration: soft, overlapping circles on a dark green to mint green gradient",
             "caption": "The first monthly release is due at the start of the next quarter.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -691,7 +689,7 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "A stack of printed budget documents on a wooden table",
+            "alt": "Abstract illustration: soft, overlapping circles on a dark green to mint green gradient",
             "caption": "The budget will be published in full after the minister's speech.",
             "credit": "Illustration: The Meridian",
         },
@@ -726,9 +724,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "The stone front of a central bank building with columns, on a grey morning",
+            "alt": "Abstract illustration: soft, overlapping circles on a deep purple to lavender gradient",
             "caption": "The monetary policy committee voted seven to two to hold rates.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -763,7 +761,7 @@ STORIES = [
         "category": "business",
         "author": "james.okafor",
         "byline": "",
-        "tags": ["Trade", "Central Asia", "Kazakhstan", "Economy"],
+        "tags": ["Trade", "Central Asia", "Kazakhstan", "Economy", "Tungsten"],
         "standfirst": (
             "Export restrictions by the dominant producer are pushing manufacturers to look "
             "elsewhere, but new mines take years to reach full production."
@@ -782,9 +780,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "Close-up of grey metal drill bits and cutting tools laid out on a workbench",
+            "alt": "Abstract illustration: soft, overlapping circles on a deep purple to lavender gradient",
             "caption": "Tungsten carbide is used in most industrial cutting tools.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -823,9 +821,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "A large container ship at sea, seen from above, stacked high with containers",
+            "alt": "Abstract illustration: soft, overlapping circles on a deep purple to lavender gradient",
             "caption": "Longer voyages tie up ships that would otherwise hold rates down.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -870,9 +868,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "Loaves of bread cooling on wooden racks in a small bakery",
+            "alt": "Abstract illustration: soft, overlapping circles on a deep purple to lavender gradient",
             "caption": "Ovens in small bakeries often run for hours before dawn.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -916,9 +914,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "An open-plan office with empty desks and chairs on a weekday",
+            "alt": "Abstract illustration: soft, overlapping circles on a deep purple to lavender gradient",
             "caption": "Staff in the trial worked four days a week on full pay.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -967,7 +965,7 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "A person holding a smartphone on an empty road in a wide, treeless landscape",
+            "alt": "Abstract illustration: soft, overlapping circles on a dark ochre to sand gradient",
             "caption": "Early services will focus on text messages.",
             "credit": "Illustration: The Meridian",
         },
@@ -1016,9 +1014,9 @@ STORIES = [
         "allow_comments": True,
         "status": "draft",
         "image": {
-            "alt": "Rows of server cabinets with blinking lights in a data centre",
+            "alt": "Abstract illustration: soft, overlapping circles on a dark ochre to sand gradient",
             "caption": "Training a competitive model requires enormous computing power.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [],
     },
@@ -1053,9 +1051,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "A hospital corridor with a trolley of paper files beside a nurses' station",
+            "alt": "Abstract illustration: soft, overlapping circles on a dark ochre to sand gradient",
             "caption": "Staff switched to paper records while systems were offline.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -1100,9 +1098,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "Secondary school pupils working on laptops at desks in a classroom",
+            "alt": "Abstract illustration: soft, overlapping circles on a dark ochre to sand gradient",
             "caption": "Some schools have moved assessed work back into the classroom.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -1148,7 +1146,7 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "A smartphone showing a map with a route, held inside a car",
+            "alt": "Abstract illustration: soft, overlapping circles on a dark ochre to sand gradient",
             "caption": "Journey records can reveal where people live and work.",
             "credit": "Illustration: The Meridian",
         },
@@ -1189,9 +1187,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "A silicon wafer held by a gloved hand in a clean room",
+            "alt": "Abstract illustration: soft, overlapping circles on a dark ochre to sand gradient",
             "caption": "Mature-node chips are made with technology a decade or more old.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [],
     },
@@ -1226,9 +1224,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "A glacier tongue ending in grey meltwater below snow-covered mountain peaks",
+            "alt": "Abstract illustration: soft, overlapping circles on a charcoal to light grey gradient",
             "caption": "Smaller, lower glaciers are retreating fastest.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -1267,7 +1265,7 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "An artist's impression of a small rocky planet passing in front of a red star",
+            "alt": "Abstract illustration: soft, overlapping circles on a charcoal to light grey gradient",
             "caption": "The planet completes an orbit of its star in a few days.",
             "credit": "Illustration: The Meridian",
         },
@@ -1320,9 +1318,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "Petri dishes with bacterial colonies on a laboratory bench",
+            "alt": "Abstract illustration: soft, overlapping circles on a charcoal to light grey gradient",
             "caption": "The compound has so far been tested in cell cultures and mice.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -1366,9 +1364,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "A bumblebee on a purple flower at the edge of a wheat field",
+            "alt": "Abstract illustration: soft, overlapping circles on a charcoal to light grey gradient",
             "caption": "Flower mixes with varied flowering times worked best.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -1407,7 +1405,7 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "A teenager's face lit by a phone screen in a dark bedroom",
+            "alt": "Abstract illustration: soft, overlapping circles on a charcoal to light grey gradient",
             "caption": "Pupils who used screens after 11pm slept about 40 minutes less.",
             "credit": "Illustration: The Meridian",
         },
@@ -1454,9 +1452,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "An audience seated on a lawn watching an open-air film screening at dusk",
+            "alt": "Abstract illustration: soft, overlapping circles on a dark teal to pale blue gradient",
             "caption": "Open-air screenings in the city's parks drew large crowds.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -1501,9 +1499,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "A domed reading room with a painted ceiling above rows of wooden desks",
+            "alt": "Abstract illustration: soft, overlapping circles on a dark teal to pale blue gradient",
             "caption": "The reading room's ceiling was hidden behind netting for a decade.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -1548,9 +1546,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "A stack of hardback novels on a table at a literary prize ceremony",
+            "alt": "Abstract illustration: soft, overlapping circles on a dark teal to pale blue gradient",
             "caption": "The prize money is shared between author and translator.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -1586,9 +1584,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "String players performing on the stage of a small town hall",
+            "alt": "Abstract illustration: soft, overlapping circles on a dark teal to pale blue gradient",
             "caption": "The first joint season includes more than 20 towns.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -1627,9 +1625,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "Rusted round metal film canisters stacked on a wooden attic floor",
+            "alt": "Abstract illustration: soft, overlapping circles on a dark teal to pale blue gradient",
             "caption": "Nitrate film becomes unstable and flammable with age.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -1674,9 +1672,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "Footballers in matching kits running towards a crowd of celebrating fans",
+            "alt": "Abstract illustration: soft, overlapping circles on a navy to sky blue gradient",
             "caption": "The winning penalty set off celebrations in the away end.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -1731,9 +1729,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "A women's football match in a stadium with a large crowd in the stands",
+            "alt": "Abstract illustration: soft, overlapping circles on a navy to sky blue gradient",
             "caption": "Average attendances have risen for three seasons in a row.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -1775,9 +1773,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "The Olympic rings sculpture in front of a modern office building",
+            "alt": "Abstract illustration: soft, overlapping circles on a navy to sky blue gradient",
             "caption": "Candidates will be expected to use existing venues for most events.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -1820,9 +1818,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "Marathon runners passing a water station on a sunny city street",
+            "alt": "Abstract illustration: soft, overlapping circles on a navy to sky blue gradient",
             "caption": "Temperatures reached the low thirties by late morning.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {
@@ -1861,9 +1859,9 @@ STORIES = [
         "allow_comments": True,
         "status": "published",
         "image": {
-            "alt": "Sealed sample collection kits lined up on a table in a testing room",
+            "alt": "Abstract illustration: soft, overlapping circles on a navy to sky blue gradient",
             "caption": "The money will pay for more out-of-competition testing.",
-            "credit": "Photo: Meridian staff",
+            "credit": "Illustration: The Meridian",
         },
         "comments": [
             {

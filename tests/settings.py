@@ -3,6 +3,8 @@
 import os
 import tempfile
 
+# A developer's .env must not change what the tests see (nor their subprocesses).
+os.environ["ENV_FILE"] = ""
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="newsroom-test-media-"))
@@ -17,6 +19,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# The test client's host: absolute addresses in pages and feeds read http://testserver/….
+SITE_URL = "http://testserver"
 # The live server's thread must not keep a connection open past the run, or the test
 # database cannot be dropped on PostgreSQL.
 DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageColor, ImageDraw, ImageFilter
@@ -25,6 +26,8 @@ from articles.models import (
 from comments.models import Comment
 
 # Known passwords are for a developer's machine only: these accounts are made only with DEBUG on.
+# Each gets the address `<username>@localhost`, so the moderator's email about a new comment
+# shows in make run's terminal (the console mailer), as README.md's comment walk-through says.
 DEMO_STAFF = [
     ("writer", "demo-writer-pass", "Writers"),
     ("editor", "demo-editor-pass", "Editors"),
@@ -68,7 +71,8 @@ class Command(BaseCommand):
     help = (
         "Fill the site with demo content: About text, categories, authors, stories with images "
         "and tags, and approved and pending comments. Safe to run again: it only adds what is "
-        "missing and never overwrites an editor's changes."
+        "missing and never overwrites an editor's changes. Ends by naming the demo accounts "
+        "that can sign in and, while there is no superuser, how to make one."
     )
 
     def add_arguments(self, parser):
@@ -84,18 +88,20 @@ class Command(BaseCommand):
         created = 0
         now = timezone.now()
         for index, story in enumerate(demo_content.STORIES):
-            if Article.objects.filter(slug=story["slug"]).exists():
+            if demo_story_loaded(story["slug"]):
                 continue
             self.create_story(story, index, now, categories, authors, options["no_images"])
             created += 1
         if settings.DEBUG:
             self.load_demo_staff()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo content ready: {created} new stories "
-                f"({Article.objects.count()} in all, {Comment.objects.count()} comments)."
+        if options["verbosity"]:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo content ready: {created} new stories "
+                    f"({Article.objects.count()} in all, {Comment.objects.count()} comments)."
+                )
             )
-        )
+            self.report_accounts()
 
     def load_about(self):
         about = About.load()
@@ -190,11 +196,50 @@ class Command(BaseCommand):
     def load_demo_staff(self):
         User = get_user_model()
         for username, password, group_name in DEMO_STAFF:
+            email = f"{username}@localhost"
             user, created = User.objects.get_or_create(
-                username=username, defaults={"is_staff": True}
+                username=username, defaults={"is_staff": True, "email": email}
             )
             if created:
                 user.set_password(password)
                 user.save()
                 user.groups.add(Group.objects.get(name=group_name))
-                self.stdout.write(f"Demo account: {username} / {password} ({group_name})")
+            elif not user.email:
+                # Made by an older load_demo, without an address: moderators got no email.
+                user.email = email
+                user.save(update_fields=["email"])
+
+    def report_accounts(self):
+        """Say, on every run, which accounts can sign in to the admin (make run shows this)."""
+        User = get_user_model()
+        usable = []
+        for username, password, group_name in DEMO_STAFF:
+            user = User.objects.filter(username=username, is_active=True, is_staff=True).first()
+            if user is None:
+                continue
+            # The README's password only while it still works: an owner may have changed it.
+            shown = password if user.check_password(password) else "(password changed)"
+            usable.append(f"    {username:<11}{shown:<23}{group_name}")
+        if usable:
+            self.stdout.write("Demo accounts for the admin (/admin/), for development only:")
+            self.stdout.write("\n".join(usable))
+        elif not settings.DEBUG:
+            self.stdout.write("No demo accounts: they are made only with DEBUG on.")
+        if not User.objects.filter(is_superuser=True, is_active=True).exists():
+            self.stdout.write(
+                "No superuser yet. For an account with every right, run:\n"
+                "    .venv/bin/python manage.py createsuperuser"
+            )
+
+
+def demo_story_loaded(slug):
+    """Whether the demo story first published as `slug` is in the site, even renamed since.
+
+    A demo story is known by its first slug. After an editor changes it, a published story
+    keeps the old slug as a SlugRedirect and every story keeps it in its revisions; adding the
+    story again would list it twice and take its old address away from the redirect.
+    """
+    renamed = Article.history.filter(slug=slug).values("id")
+    return Article.objects.filter(
+        Q(slug=slug) | Q(old_slugs__old_slug=slug) | Q(pk__in=renamed)
+    ).exists()
