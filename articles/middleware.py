@@ -1,5 +1,7 @@
 """Addresses from the site the stories were imported from keep working."""
 
+from urllib.parse import unquote
+
 from django.http import HttpResponsePermanentRedirect
 
 from .models import Article, LegacyRedirect
@@ -28,7 +30,9 @@ class LegacyRedirectMiddleware:
         response = self.get_response(request)
         if response.status_code == 404 and request.method in ("GET", "HEAD"):
             article = self.legacy_target(request.path)
-            if article is not None and article.get_absolute_url() != request.path:
+            # request.path is decoded (/…/қазақ/), the story's address percent-encoded: compare
+            # like with like, or a stale 404 at the story's own address would loop.
+            if article is not None and unquote(article.get_absolute_url()) != request.path:
                 return HttpResponsePermanentRedirect(article.get_absolute_url())
         return response
 

@@ -25,8 +25,23 @@ class TwoDigitConverter:
         return f"{value:02d}"
 
 
+class UnicodeSlugConverter:
+    """Slugs with letters of any script (SlugField(allow_unicode=True), taggit's tags), e.g.
+    kazakhstan-қазақстан-naive-cafe-東京: Django's <slug> takes ASCII only. Addresses carry
+    them percent-encoded; Django decodes the path before matching."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
 register_converter(FourDigitYearConverter, "yyyy")
 register_converter(TwoDigitConverter, "dd")
+register_converter(UnicodeSlugConverter, "uslug")
 
 app_name = "articles"
 
@@ -35,7 +50,7 @@ urlpatterns = [
     path("about/", views.AboutView.as_view(), name="about"),
     path("search/", search.search, name="search"),
     path("category/<slug:slug>/", views.CategoryArticleList.as_view(), name="category"),
-    path("tag/<slug:slug>/", views.TagArticleList.as_view(), name="tag"),
+    path("tag/<uslug:slug>/", views.TagArticleList.as_view(), name="tag"),
     path("author/<slug:slug>/", views.AuthorArticleList.as_view(), name="author"),
     path("feeds/rss/", feeds.LatestStories(), name="feed-rss"),
     path("feeds/atom/", feeds.LatestStories(feeds.AtomFeed), name="feed-atom"),
@@ -45,8 +60,8 @@ urlpatterns = [
         feeds.CategoryStories(feeds.AtomFeed),
         name="category-feed-atom",
     ),
-    path("tag/<slug:slug>/feed/rss/", feeds.TagStories(), name="tag-feed-rss"),
-    path("tag/<slug:slug>/feed/atom/", feeds.TagStories(feeds.AtomFeed), name="tag-feed-atom"),
+    path("tag/<uslug:slug>/feed/rss/", feeds.TagStories(), name="tag-feed-rss"),
+    path("tag/<uslug:slug>/feed/atom/", feeds.TagStories(feeds.AtomFeed), name="tag-feed-atom"),
     path("author/<slug:slug>/feed/rss/", feeds.AuthorStories(), name="author-feed-rss"),
     path(
         "author/<slug:slug>/feed/atom/",
@@ -63,7 +78,7 @@ urlpatterns = [
         name="archive-month",
     ),
     path(
-        "<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/",
+        "<yyyy:year>/<dd:month>/<dd:day>/<uslug:slug>/",
         views.ArticleDetail.as_view(),
         name="detail",
     ),

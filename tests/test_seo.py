@@ -260,12 +260,13 @@ def test_og_image_is_never_wider_than_the_original(client):
     assert (tags.one("og:image:width"), tags.one("og:image:height")) == ("1200", "900")
 
 
-def test_article_without_image_has_a_summary_card(client):
+def test_article_without_image_has_a_summary_card_and_the_default_image(client):
     story = make_article()
 
     tags = head(client, story.get_absolute_url())
 
-    assert "og:image" not in tags.meta
+    assert tags.one("og:image") == "http://testserver/static/img/og-default.png"
+    assert "og:image:alt" not in tags.meta
     assert tags.one("twitter:card") == "summary"
 
 
@@ -383,9 +384,9 @@ def test_staff_preview_of_a_draft_is_not_indexed(client, admin_client):
     assert tags.one("robots") == "noindex"
 
 
-def test_search_page_canonicalises_without_the_query(client):
-    tags = head(client, "/search/?q=tea")
+def test_search_page_canonicalises_to_its_query_without_other_parameters(client):
+    tags = head(client, "/search/?q=tea&utm_source=x")
 
     assert tags.title
     assert tags.one("description")
-    assert tags.link("canonical") == "http://testserver/search/"
+    assert tags.link("canonical") == "http://testserver/search/?q=tea"

@@ -1,19 +1,25 @@
 """What search engines and link previews read in a page's <head>: absolute addresses,
 Open Graph images and JSON-LD (schema.org) blocks; and the share links under a story.
 
+Every absolute address starts with settings.SITE_URL, never with the Host a request came
+with: a site reachable under two names (or moved to a new one) gives one canonical address.
+
     {% load seo_tags %}
     {% capture page_title %}{% block title %}…{% endblock %}{% endcapture %}
     {% page_url page_obj.number as canonical %}
     {% news_article_json_ld article %}
+    <time datetime="{{ story.published_at|html_datetime }}">
 """
 
 import json
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from django import template
+from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -22,6 +28,9 @@ from articles.images import rendition_names
 register = template.Library()
 
 LOGO = ("logo.png", 600, 60)  # static file, width, height
+# The link-preview image of pages without one of their own (lists, About, stories without a
+# picture): the site's name on its colour, at the size Open Graph readers prefer.
+DEFAULT_IMAGE = ("img/og-default.png", 1200, 630)
 # What keeps JSON inside <script> from closing the element or opening markup.
 JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
@@ -51,35 +60,60 @@ def capture(parser, token):
     return CaptureNode(nodelist, name)
 
 
+@register.simple_tag
+def absolute_url(path):
+    """`path` (or an address already absolute, as on a CDN) at the site's canonical address."""
+    if urlsplit(path).scheme:
+        return path
+    return settings.SITE_URL + path
+
+
+@register.filter
+def html_datetime(value):
+    """An aware datetime as HTML's <time datetime> takes it, to the second in the site's time
+    zone (2026-12-06T02:03:15+00:00): HTML allows at most three digits of a second's
+    fraction, and `|date:"c"` writes six."""
+    if not value:
+        return ""
+    return timezone.localtime(value).isoformat(timespec="seconds")
+
+
 @register.simple_tag(takes_context=True)
 def page_url(context, number=1):
     """The absolute address of this page, at page `number` of its list.
 
-    The canonical form: ?page=N from the second page on, no other query parameters.
+    The canonical form: the parameters that choose what the page lists (a search's words
+    and filters, which a view passes as `canonical_query`), then ?page=N from the second
+    page on; no other query parameters (campaign tags, reply links).
     """
-    request = context["request"]
-    query = f"?page={number}" if number and int(number) > 1 else ""
-    return request.build_absolute_uri(request.path + query)
+    query = {name: value for name, value in context.get("canonical_query", {}).items() if value}
+    if number and int(number) > 1:
+        query["page"] = number
+    path = context["request"].path
+    return absolute_url(iri_to_uri(path) + (f"?{urlencode(query)}" if query else ""))
 
 
-@register.simple_tag(takes_context=True)
-def open_graph_image(context, article):
-    """The story's image for link previews, as {url, width, height}; None without one.
+@register.simple_tag
+def open_graph_image(article=None):
+    """The image for link previews, as {url, width, height, alt}: the story's own, else the
+    site's default.
 
-    Its widest rendition (at most 1600 pixels), in JPEG or PNG, which every reader of
-    Open Graph and JSON-LD understands.
+    A story's is its widest rendition (at most 1600 pixels), in JPEG or PNG, which every
+    reader of Open Graph and JSON-LD understands.
     """
-    image = article.featured_image
+    image = article.featured_image if article else None
     if not image:
-        return None
-    request = context["request"]
+        name, width, height = DEFAULT_IMAGE
+        return {"url": absolute_url(static(name)), "width": width, "height": height, "alt": ""}
     width, height = article.featured_image_width, article.featured_image_height
+    alt = article.featured_image_alt
     renditions = rendition_names(image.name, width)
     if not renditions:
-        return {"url": request.build_absolute_uri(image.url), "width": width, "height": height}
+        return {"url": absolute_url(image.url), "width": width, "height": height, "alt": alt}
     rendition_width, _, fallback = renditions[-1]
     return {
-        "url": request.build_absolute_uri(image.storage.url(fallback)),
+        "url": absolute_url(image.storage.url(fallback)),
+        "alt": alt,
         "width": rendition_width,
         # Renditions keep the original's proportions (see images.generate_renditions).
         "height": max(1, round(height * rendition_width / width)),
@@ -95,26 +129,22 @@ def json_ld(data):
     )
 
 
-def _datetime(value):
-    return timezone.localtime(value).isoformat(timespec="seconds")
-
-
-def _publisher(request, about):
+def _publisher(about):
     name, width, height = LOGO
     return {
         "@type": "Organization",
         "name": about.site_name,
-        "url": request.build_absolute_uri(reverse("articles:front")),
+        "url": absolute_url(reverse("articles:front")),
         "logo": {
             "@type": "ImageObject",
-            "url": request.build_absolute_uri(static(name)),
+            "url": absolute_url(static(name)),
             "width": width,
             "height": height,
         },
     }
 
 
-def _authors(request, article):
+def _authors(article):
     """Schema.org Person objects: the credited authors with their pages, else the byline."""
     credited = [] if article.byline else article.credited_authors
     if credited:
@@ -122,7 +152,7 @@ def _authors(request, article):
             {
                 "@type": "Person",
                 "name": author.name,
-                "url": request.build_absolute_uri(author.get_absolute_url()),
+                "url": absolute_url(author.get_absolute_url()),
             }
             for author in credited
         ]
@@ -133,19 +163,17 @@ def _authors(request, article):
 @register.simple_tag(takes_context=True)
 def news_article_json_ld(context, article):
     """A NewsArticle block: what Google shows of a story in search results and News."""
-    request = context["request"]
-    url = request.build_absolute_uri(article.get_absolute_url())
-    image = open_graph_image(context, article)
-    publisher = _publisher(request, context["about"])
+    url = absolute_url(article.get_absolute_url())
+    publisher = _publisher(context["about"])
     data = {
         "@type": "NewsArticle",
         "headline": article.title,
         "description": article.standfirst,
-        "image": [image["url"]] if image else [],
-        "datePublished": _datetime(article.published_at),
-        "dateModified": _datetime(article.last_updated or article.published_at),
+        "image": [open_graph_image(article)["url"]] if article.featured_image else [],
+        "datePublished": html_datetime(article.published_at),
+        "dateModified": html_datetime(article.last_updated or article.published_at),
         # Unsigned stories are the publisher's own.
-        "author": _authors(request, article) or [publisher],
+        "author": _authors(article) or [publisher],
         "publisher": publisher,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
@@ -155,11 +183,10 @@ def news_article_json_ld(context, article):
     return json_ld({key: value for key, value in data.items() if value})
 
 
-@register.simple_tag(takes_context=True)
-def breadcrumbs_json_ld(context, *pages):
+@register.simple_tag
+def breadcrumbs_json_ld(*pages):
     """A BreadcrumbList from the front page through `pages` (objects with a name or title
     and get_absolute_url): Home › Section › Story."""
-    request = context["request"]
     trail = [("Home", reverse("articles:front"))]
     trail += [
         (getattr(page, "title", None) or page.name, page.get_absolute_url()) for page in pages
@@ -172,7 +199,7 @@ def breadcrumbs_json_ld(context, *pages):
                     "@type": "ListItem",
                     "position": position,
                     "name": name,
-                    "item": request.build_absolute_uri(path),
+                    "item": absolute_url(path),
                 }
                 for position, (name, path) in enumerate(trail, start=1)
             ],
@@ -183,14 +210,13 @@ def breadcrumbs_json_ld(context, *pages):
 @register.simple_tag(takes_context=True)
 def website_json_ld(context):
     """A WebSite block with a SearchAction: the site's name and how to search it."""
-    request = context["request"]
     # The placeholder's braces must reach the reader unencoded.
-    target = request.build_absolute_uri(reverse("articles:search")) + "?q={search_term_string}"
+    target = absolute_url(reverse("articles:search")) + "?q={search_term_string}"
     return json_ld(
         {
             "@type": "WebSite",
             "name": context["about"].site_name,
-            "url": request.build_absolute_uri(reverse("articles:front")),
+            "url": absolute_url(reverse("articles:front")),
             "potentialAction": {
                 "@type": "SearchAction",
                 "target": {"@type": "EntryPoint", "urlTemplate": target},
@@ -200,11 +226,11 @@ def website_json_ld(context):
     )
 
 
-@register.inclusion_tag("includes/share_links.html", takes_context=True)
-def share_links(context, article):
+@register.inclusion_tag("includes/share_links.html")
+def share_links(article):
     """Plain links that share the story by email, on X, Facebook, LinkedIn and WhatsApp:
     nothing is loaded from those services until a reader follows one."""
-    url = context["request"].build_absolute_uri(article.get_absolute_url())
+    url = absolute_url(article.get_absolute_url())
     title = article.title
 
     def link(service, preposition, address, **params):

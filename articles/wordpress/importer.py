@@ -22,11 +22,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
+from articles.body_images import store_imported
 from articles.images import normalise_upload
-from articles.models import Article, Author, Byline, Category, LegacyRedirect
+from articles.models import Article, Author, BodyImage, Byline, Category, LegacyRedirect
 from comments.models import Comment
 
-from .content import clean_content, comment_text, expand_galleries, plain_text
+from .content import clean_content, comment_text, expand_galleries, plain_text, replace_images
 from .wxr import WxrAuthor, WxrItem, WxrTerm, read_wxr
 
 # WordPress statuses of posts that are brought over, as (status, keep the date).
@@ -43,6 +44,8 @@ COMMENT_STATUSES = {
     "spam": Comment.Status.SPAM,
 }
 ASCII_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+# What Article.slug takes (SlugField(allow_unicode=True)): letters and digits of any script.
+UNICODE_SLUG = re.compile(r"[-\w]+")
 TITLE_MAX, STANDFIRST_MAX, SLUG_MAX = 200, 500, 200
 UNCATEGORISED = ("uncategorized", "Uncategorized")
 
@@ -87,6 +90,7 @@ class WordPressImporter:
         self.attachments = {}  # Attachment ID → Attachment
         self.thumbnails = []  # (article id, attachment ID), finished after the pass
         self.galleries = []  # (article id, WordPress post ID) whose body has a [gallery]
+        self.with_images = []  # Article ids whose body has images (galleries count)
         # What the maps above gained, so that a rolled-back item can be forgotten again.
         self._journal = []
 
@@ -108,6 +112,8 @@ class WordPressImporter:
             self._guarded(what, self._featured_image, article_id, attachment_id)
         for article_id, post_id in self.galleries:
             self._guarded(f"gallery of post {post_id}", self._gallery, article_id, post_id)
+        for article_id in self.with_images:
+            self._guarded(f"images in story {article_id}", self._body_images, article_id)
 
     def _import(self, record):
         match record:
@@ -256,12 +262,18 @@ class WordPressImporter:
             self.thumbnails.append((article.pk, int(record.meta["_thumbnail_id"])))
         if "[gallery" in article.body:
             self.galleries.append((article.pk, record.post_id))
+        if "<img" in article.body or "[gallery" in article.body:
+            self.with_images.append(article.pk)
         self.summary.imported("posts", created)
 
     def _post_slug(self, record, title, article):
-        """The WordPress slug as it is; one made from the title when a draft has none or the
-        slug is not plain ASCII (our addresses take ASCII slugs only); -2, -3… on a clash."""
-        wanted = _slug(record.slug, title, SLUG_MAX) or f"post-{record.post_id}"
+        """The WordPress slug as it is, in any script (exports percent-encode letters outside
+        ASCII: kazakhstan-%d2%9b… is kazakhstan-қ…), so that a story keeps its address; one
+        made from the title when a draft has none; -2, -3… on a clash."""
+        slug = unquote(record.slug)
+        if not UNICODE_SLUG.fullmatch(slug):
+            slug = slugify(slug, allow_unicode=True) or slugify(title, allow_unicode=True)
+        wanted = slug[:SLUG_MAX].strip("-") or f"post-{record.post_id}"
         return _unique_slug(Article, wanted, SLUG_MAX, exclude_pk=article.pk)
 
     def _post_category(self, record):
@@ -360,13 +372,17 @@ class WordPressImporter:
             return "its attachment is not in the export"
         if not attachment.file:
             return "its attachment names no file"
+        return self._uploads_path(attachment.file)
+
+    def _uploads_path(self, file):
+        """The file (relative to the uploads folder) in --media-dir, or why there is none."""
         if self.media_dir is None:
-            return f"{attachment.file} (no --media-dir given)"
-        path = (self.media_dir / attachment.file).resolve()
+            return f"{file} (no --media-dir given)"
+        path = (self.media_dir / file).resolve()
         if not path.is_relative_to(self.media_dir):
-            return f"{attachment.file} is outside --media-dir"
+            return f"{file} is outside --media-dir"
         if not path.is_file():
-            return f"{attachment.file} is not in --media-dir"
+            return f"{file} is not in --media-dir"
         return path
 
     def _gallery(self, article_id, post_id):
@@ -378,6 +394,56 @@ class WordPressImporter:
                 "not in the export"
             )
         _save_keeping_dates(article)
+
+    def _body_images(self, article_id):
+        """The body's images brought into our storage from --media-dir (the site's CSP blocks
+        images from the old one); those not found become links to their old address, noted."""
+        article = Article.objects.get(pk=article_id)
+        story = f"story “{article.title}” (post {article.wordpress_id})"
+        by_url = {item.url: item.file for item in self.attachments.values() if item.url}
+
+        def image_for(src):
+            file = by_url.get(src) or _uploads_file(src)
+            path = self._uploads_path(file) if file else f"{src} is not a WordPress upload"
+            if isinstance(path, str) and file and (original := RESIZED.sub(r"\1", file)) != file:
+                # WordPress links a resized copy (photo-1024x768.jpg): take the original.
+                path, file = self._uploads_path(original), original
+            if not isinstance(path, str):
+                try:
+                    return self._store_body_image(path, file)
+                except ValidationError as error:
+                    path = f"{file}: {' '.join(error.messages)}"
+            self.summary.notes.append(f"{story}: body image missing, {path}")
+            self.summary.skipped["body images missing"] += 1
+            return None
+
+        article.body = replace_images(article.body, image_for)
+        _save_keeping_dates(article)
+
+    def _store_body_image(self, path, file):
+        """(url, width, height) of the stored copy of the upload `file` at `path`."""
+        if self.dry_run:
+            # Checked, not stored: files are not rolled back with the database.
+            with path.open("rb") as source:
+                normalise_upload(File(source, name=path.name))
+            self.summary.imported("body images", True)
+            return "", 0, 0
+        created = not BodyImage.objects.filter(source=file).exists()
+        with path.open("rb") as source:
+            image = store_imported(File(source, name=path.name), source=file)
+        self.summary.imported("body images", created)
+        return image.image.url, image.width, image.height
+
+
+# A resized copy WordPress made of an upload: photo-1024x768.jpg of photo.jpg.
+RESIZED = re.compile(r"-\d+x\d+(\.\w+)$")
+
+
+def _uploads_file(url):
+    """The path inside wp-content/uploads of an image address there, or None."""
+    path = unquote(urlsplit(url).path)
+    marker = "/wp-content/uploads/"
+    return path.split(marker, 1)[1] if marker in path else None
 
 
 def _save_keeping_dates(article):
