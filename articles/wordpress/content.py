@@ -163,3 +163,37 @@ def _linked_media(match):
 def _link_paragraph(url):
     url = html.unescape(url)
     return f'\n\n<p><a href="{escape(url)}">{escape(url)}</a></p>\n\n'
+
+
+# An image as the sanitiser writes it (attributes double-quoted), with the link around it if any.
+LINKED_IMAGE = re.compile(r"(<a\s[^>]*>\s*)?<img\s([^>]*)>(\s*</a>)?")
+IMAGE_ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
+
+
+def replace_images(body, image_for):
+    """Sanitised body HTML with each image's address replaced.
+
+    `image_for(src)` gives (url, width, height) of the image to show instead, or None when
+    there is none: the image then becomes a link to its old address, its alt text the link's
+    text (or just that text, inside a link already), so that readers can still reach it.
+    """
+
+    def replace(match):
+        attributes = {
+            name: html.unescape(value) for name, value in IMAGE_ATTRIBUTE.findall(match[2])
+        }
+        src, alt = attributes.get("src", ""), attributes.get("alt", "")
+        opening, closing = match[1] or "", match[3] or ""
+        found = image_for(src) if src else None
+        if found:
+            url, width, height = found
+            image = (
+                f'<img src="{escape(url)}" alt="{escape(alt)}" width="{width}" height="{height}">'
+            )
+            return f"{opening}{image}{closing}"
+        text = escape(alt or "Image")
+        if opening:
+            return f"{opening}{text}{closing}"
+        return f'<a href="{escape(src)}">{text}</a>' if src else text
+
+    return sanitize_html(LINKED_IMAGE.sub(replace, body))

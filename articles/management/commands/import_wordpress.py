@@ -7,7 +7,15 @@ from articles.wordpress.importer import WordPressImporter
 from articles.wordpress.wxr import WxrError, WxrRefused
 
 # The order the summary names what was imported in.
-KINDS = ("authors", "categories", "tags", "posts", "comments", "featured images")
+KINDS = (
+    "authors",
+    "categories",
+    "tags",
+    "posts",
+    "comments",
+    "featured images",
+    "body images",
+)
 
 
 class Command(BaseCommand):
