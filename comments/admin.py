@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpResponseRedirect
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -47,13 +48,15 @@ class CommentAdmin(admin.ModelAdmin):
     """The moderation queue: pending comments, newest first, decided one by one or in bulk."""
 
     list_display = [
-        "excerpt",
+        "comment_text",
         "name",
         "article_link",
         "status",
         "created_at",
         "moderation_buttons",
     ]
+    # The date opens the comment: the text itself is there to be read, not to be a link.
+    list_display_links = ["created_at"]
     list_filter = [StatusFilter, "created_at"]
     list_select_related = ["article", "parent"]
     search_fields = ["body", "name", "email", "article__title"]
@@ -74,7 +77,7 @@ class CommentAdmin(admin.ModelAdmin):
         "created_at",
         "ip_address",
         "user_agent",
-        "moderated_by",
+        "moderator",
         "moderated_at",
     ]
     readonly_fields = [
@@ -84,9 +87,13 @@ class CommentAdmin(admin.ModelAdmin):
         "created_at",
         "ip_address",
         "user_agent",
-        "moderated_by",
+        "moderator",
         "moderated_at",
     ]
+
+    class Media:
+        # Stacked rows on a phone: the queue's CSS, for the comment admin pages only.
+        css = {"all": ["comments/moderation.css"]}
 
     def get_ordering(self, request):
         pending_first = Case(
@@ -106,11 +113,19 @@ class CommentAdmin(admin.ModelAdmin):
         return False
 
     @admin.display(description="Comment")
-    def excerpt(self, comment):
-        text = Truncator(comment.body).chars(80)
+    def comment_text(self, comment):
+        """The whole comment, escaped, line breaks kept: a moderator judges all of it. A spam
+        comment says why the site filed it."""
+        text = linebreaksbr(comment.body)
         if comment.parent:
-            return f"↳ Reply to {comment.parent.name}: {text}"
-        return text
+            text = format_html("↳ Reply to {}: {}", comment.parent.name, text)
+        if comment.spam_reason:
+            text = format_html(
+                '{}<p class="spam-reason"><strong>Why spam:</strong> {}</p>',
+                text,
+                comment.spam_reason,
+            )
+        return format_html('<div class="comment-text">{}</div>', text)
 
     @admin.display(description="Article", ordering="article__title")
     def article_link(self, comment):
@@ -125,6 +140,15 @@ class CommentAdmin(admin.ModelAdmin):
             Truncator(comment.article.title).chars(60),
             on_site,
         )
+
+    @admin.display(description="Moderated by")
+    def moderator(self, comment):
+        # Plain text, not the admin's link to the user: moderators may not open the user admin.
+        if comment.moderated_by:
+            return comment.moderated_by.get_full_name() or comment.moderated_by.get_username()
+        if comment.moderated_at:
+            return "The site itself"
+        return self.get_empty_value_display()
 
     @admin.display(description="Decide")
     def moderation_buttons(self, comment):
