@@ -156,7 +156,9 @@ def test_the_about_text_appears_once_on_a_page(client):
 
 def test_section_page_leads_with_a_picture_and_shows_cards_with_bylines(client):
     world = make_category(name="World", description="News from everywhere else.")
-    lead = make_article(category=world, title="Newest", featured_image=image_upload())
+    lead = make_article(
+        category=world, title="Newest", featured_image=image_upload(), published_at=days_ago(1)
+    )
     older = make_article(
         category=world, title="Older", featured_image=image_upload(), published_at=days_ago(3)
     )
