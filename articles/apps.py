@@ -6,4 +6,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
-        from . import checks, signals  # noqa: F401  (registers the check and the receivers)
+        from pagecache.generations import register_expiry
+
+        from . import furniture, signals  # noqa: F401  (registers the receivers)
+
+        # Pages change when a scheduled story falls due, with no save to announce it.
+        register_expiry(furniture.start_generation)

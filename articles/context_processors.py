@@ -1,12 +1,12 @@
 from django.utils.functional import SimpleLazyObject
 
-from .page_cache import site_furniture
+from .furniture import site_furniture
 
 
 def site(request):
     """Site furniture every public page shows: masthead, navigation, sidebar, footer.
 
-    Cached (page_cache.site_furniture), and lazy, so pages that show none of it (the admin)
+    Cached (furniture.site_furniture), and lazy, so pages that show none of it (the admin)
     do not even ask the cache.
     """
     furniture = SimpleLazyObject(site_furniture)

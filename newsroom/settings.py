@@ -108,8 +108,14 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "simple_history",
     "axes",
+    # The ground floor: knows no app of the site (they tell it what changed).
+    "pagecache",
     "articles",
     "comments",
+    "wordpress",
+    "transfer",
+    "demo",
+    "roles",
 ]
 
 MIDDLEWARE = [
@@ -129,11 +135,11 @@ MIDDLEWARE = [
     # known: a body too large for where it is sent is a 413 (newsroom/limits.py).
     "newsroom.limits.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Old WordPress addresses (?p=123, permalinks) 301 to imported stories; above the page
-    # cache so that it sees cached 404s too.
-    "articles.middleware.LegacyRedirectMiddleware",
+    # Old addresses of stories (renamed, or imported: permalinks, ?p=123) 301 to where they
+    # live now; above the page cache so that it sees cached 404s too.
+    "articles.redirects.RedirectFallbackMiddleware",
     # Below sessions, users and messages: it asks who the reader is before serving a cached page.
-    "articles.page_cache.PageCacheMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
     # Pages and feeds compressed, below the page cache so that a cached page is compressed
     # once, not on every request (static files come compressed from WhiteNoise).
     "django.middleware.gzip.GZipMiddleware",
@@ -341,8 +347,8 @@ except ValueError:
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Serves on, uncached, while Redis is away (see newsroom/cache.py).
-            "BACKEND": "newsroom.cache.FailSafeRedisCache",
+            # Serves on, uncached, while Redis is away (see pagecache/backends.py).
+            "BACKEND": "pagecache.backends.FailSafeRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
             "OPTIONS": {
@@ -382,7 +388,7 @@ else:
     }
 
 # Anonymous readers' pages are cached whole for this many seconds (0 turns the page cache off);
-# any change readers could see shows at once all the same (articles/page_cache.py).
+# any change readers could see shows at once all the same (pagecache/).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 # An X-Page-Cache: hit/miss header on reader pages, for development: in production it would tell
 # anyone which addresses (searches) other readers asked for lately.

@@ -35,7 +35,7 @@ def readyz(request):
     each pause, so a server taken out of the load balancer comes back by itself.
 
     A cache that does not answer is reported but not fatal: the site serves uncached
-    without it (newsroom/cache.py), and failing every server's check during a Redis
+    without it (pagecache/backends.py), and failing every server's check during a Redis
     outage would take the whole site down instead.
     """
     try:

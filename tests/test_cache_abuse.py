@@ -20,10 +20,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import path, reverse
 from django.utils import timezone
 
-from articles import most_read, page_cache, views
+from articles import most_read, views
 from articles.models import Article, ArticleView, Author, Byline, Correction
-from articles.page_cache import reader_page
 from comments.models import Comment
+from pagecache import middleware as page_cache_middleware
+from pagecache.pages import reader_page
 
 from .factories import make_article, make_category, make_comment
 from .test_settings import run_python
@@ -135,7 +136,7 @@ def test_flooding_the_page_cache_leaves_the_comment_rate_limit_intact(
 
 
 def test_open_ended_addresses_are_stored_only_within_a_budget(client, monkeypatch):
-    monkeypatch.setattr(page_cache, "OPEN_ENDED_PAGES", 3)
+    monkeypatch.setattr(page_cache_middleware, "OPEN_ENDED_PAGES", 3)
     make_article(title="Harvest festival")
     searches = [f"/search/?q=harvest+{n}" for n in range(6)]
     for url in searches:
@@ -190,7 +191,7 @@ def test_page_copies_are_kept_apart_from_the_rate_limits(env, pages_location, pa
         "site",
         pages_location,
         pages_prefix,
-        "newsroom.cache.FailSafeRedisCache",
+        "pagecache.backends.FailSafeRedisCache",
     ]
 
 

@@ -21,9 +21,9 @@ from django.db import OperationalError, connections
 from django.test import Client
 from django.urls import reverse
 
-from comments.forms import shown_at_token
 from comments.models import Comment
-from newsroom import cache as failsafe_cache
+from comments.moderation import moderator
+from pagecache import backends as failsafe_cache
 
 from .factories import make_article, make_user
 
@@ -301,7 +301,7 @@ def test_other_errors_stay_server_errors(db, monkeypatch):
 def redis_cache(settings, location):
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.FailSafeRedisCache",
+            "BACKEND": "pagecache.backends.FailSafeRedisCache",
             "LOCATION": location,
             "KEY_PREFIX": f"test-faults-{os.getpid()}",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
@@ -326,13 +326,13 @@ def post_comment(client, article, body):
             "email": "reader@example.com",
             "body": body,
             "website": "",
-            "shown_at": shown_at_token(),
+            "shown_at": moderator.shown_at_token(),
         },
     )
 
 
 def redis_warnings(caplog):
-    return [r.getMessage() for r in caplog.records if r.name == "newsroom.cache"]
+    return [r.getMessage() for r in caplog.records if r.name == "pagecache.backends"]
 
 
 def test_site_serves_and_takes_comments_with_redis_down(

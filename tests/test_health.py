@@ -37,7 +37,7 @@ def test_readyz_reports_a_cache_outage_but_stays_ready(client, settings):
     # balancer for it would turn a slower site into no site. Nobody listens on this port.
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.FailSafeRedisCache",
+            "BACKEND": "pagecache.backends.FailSafeRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import most_read
+from articles.furniture import site_furniture
 from articles.models import Article, ArticleView
-from articles.page_cache import site_furniture
 
 from .factories import make_article, make_user
 

@@ -20,8 +20,8 @@ from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import connection
 
-from newsroom import cache as failsafe_cache
 from newsroom import unavailable
+from pagecache import backends as failsafe_cache
 
 from .factories import make_article
 from .test_faults import (

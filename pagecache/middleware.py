@@ -1,14 +1,8 @@
 """Whole-page caching for anonymous readers that never shows a stale page.
 
-Every public page is cached whole, per address, under the site's *generation*: a number in the
-cache that any change readers could see (publishing, editing, a comment approved, About edited,
-a category renamed...) raises, once the change is committed. A page stored under an older
-generation is never read again, so a change shows at once on every page and every app server
-sharing the cache (Redis); the stale entries simply expire.
-
-The site furniture every page shows (navigation, Top Categories, the About box) is cached under
-the same generation, with the moment the next scheduled story falls due: when that moment
-passes, the generation is raised as if an editor had published it by hand.
+Every public page (pages.reader_page) is cached whole, per address, under the site's current
+generation (generations.py): any change readers could see raises it, so a page stored before
+the change is never served again.
 
 An address is the path and only the query parameters its page declares (`reader_page(params=…)`):
 the view never sees the others, so `?page=2&utm_source=x` is the `?page=2` page and one cache
@@ -17,49 +11,29 @@ only evict other copies, never the rate limits, locks and counters kept in `defa
 
 Staff never get a cached page (they see drafts, banners and their own messages), and neither
 does a reader carrying a message (their comment was received). Cached pages carry no per-reader
-data at all: no CSRF token (the comment form fetches one when a reader starts typing, see
-comments/views.py) and no CSP nonce; a response that leaves with a cookie is never stored and
-never labelled public.
+data at all: no CSRF token (the comment form fetches one when a reader starts typing) and no
+CSP nonce; a response that leaves with a cookie is never stored and never labelled public.
 """
 
 import datetime
 import hashlib
 import math
 import re
-import time
-from functools import partial, wraps
-from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core import signing
-from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
-from django.db import transaction
-from django.db.models import Subquery
+from django.core.cache import cache
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control, set_response_etag
 from django.utils.http import http_date, urlencode
 from django.utils.regex_helper import _lazy_re_compile
 
-GENERATION_KEY = "site:generation"
-ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
-FURNITURE_KEY = "site:furniture"
-# (generation, next scheduled story's time) of the furniture: all a cached page needs to know.
-STATE_KEY = "site:state"
-# Furniture is recomputed at least this often: the published counts of Top Categories move
-# only with content changes, but a cache entry should not live for ever.
-FURNITURE_SECONDS = 60 * 60
-# The cache alias of page copies (settings.CACHES); the default cache where it is not configured.
-PAGES_ALIAS = "pages"
+from .generations import GENERATION_KEY, STATE_KEY, current_generation, pages_cache, path_key
+from .pages import declared_params
 
-# Query parameter patterns for reader_page(params=…). A page number has one spelling per page:
-# "2", not "02" or "2.0", so the pages of a list are as many cache entries as it has pages.
-PAGE_NUMBER = r"[1-9][0-9]{0,5}"
-# The parameters of a paginated list (ListView and the date views read ?page=).
-PAGINATED = {"page": PAGE_NUMBER}
-# Any value at all (what a reader searched for): such addresses have no end, see OPEN_ENDED_PAGES.
-FREE_TEXT = None
+ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
 # Addresses with free text or an odd spelling are unbounded: a client can make a new one on every
 # request. At most this many of them are stored per PAGE_CACHE_SECONDS, so the popular searches
 # of the moment are cached but a flood of new ones is served, uncached, without filling the cache.
@@ -69,201 +43,12 @@ OPEN_ENDED_PAGES = 200
 MESSAGE_COOKIE_MAX_AGE = 10 * 60
 
 
-def reader_page(view=None, *, params=None):
-    """Mark a view as a public page that anonymous readers may be served from the cache.
-
-    `params`: {name: pattern} of the query parameters the page reads (e.g. {"page": PAGE_NUMBER});
-    the view sees no other. An address whose values all match their patterns is cached like any
-    page; one with FREE_TEXT or a value that does not match is open-ended (see OPEN_ENDED_PAGES).
-    Use as `@reader_page` or `@reader_page(params={...})`, on a function or a class.
-    """
-    if view is None:
-        return partial(reader_page, params=params)
-    if isinstance(view, type):
-        view.reader_page = True
-        view.reader_params = params or {}
-        return view
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        return view(*args, **kwargs)
-
-    wrapper.reader_page = True
-    wrapper.reader_params = params or {}
-    return wrapper
-
-
-def _declared_params(view_func):
-    """{name: pattern} of a reader page (a function, a class-based view or a Feed instance), or
-    None for any other view."""
-    for holder in (view_func, getattr(view_func, "view_class", None)):
-        if getattr(holder, "reader_page", False):
-            return getattr(holder, "reader_params", {})
-    return None
-
-
-def pages_cache():
-    """Where page copies are kept: the `pages` cache, which may evict freely."""
-    return caches[PAGES_ALIAS if PAGES_ALIAS in settings.CACHES else DEFAULT_CACHE_ALIAS]
-
-
-def content_changed(using=None):
-    """Raise the generation now and again once the current transaction commits.
-
-    Again after the commit: a reader's request between the two would otherwise cache the old
-    content under the new generation.
-    """
-    _raise_generation()
-    transaction.on_commit(_raise_generation, using=using)
-
-
-def page_changed(path, using=None):
-    """Only the page at `path` changed (a comment under a story): its cached copies, whatever
-    their query string, are not served again. Now, and again once the transaction commits."""
-    _raise_path_version(path)
-    transaction.on_commit(partial(_raise_path_version, path), using=using)
-
-
-def _path_key(path):
-    # Decoded, as request.path is: get_absolute_url() percent-encodes non-Latin slugs.
-    return f"page:path:{hashlib.sha256(unquote(path).encode()).hexdigest()}"
-
-
-def _raise_path_version(path):
-    cache.set(_path_key(path), time.time_ns(), None)
-
-
-def _raise_generation():
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # Not in the cache (first use, evicted, flushed): start afresh.
-        cache.set(GENERATION_KEY, time.time_ns(), None)
-
-
-def _current_generation():
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # A new number, never an old one: pages cached before an eviction must not match.
-        cache.add(GENERATION_KEY, time.time_ns(), None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
-
-
-def content_generation():
-    """The number any change readers could see raises (one cache read, no query): the key of
-    whatever is cached from the published content, such as the "Most read" lists."""
-    return _current_generation()
-
-
-def site_furniture():
-    """{"generation", "about", "nav_categories", "top_categories"}: what every page shows.
-
-    Two queries when not cached (About with the next scheduled story's time; the categories
-    with their published counts), none when cached.
-    """
-    from .models import About, Article, Category
-
-    state = cache.get_many([GENERATION_KEY, FURNITURE_KEY, STATE_KEY])
-    generation = state.get(GENERATION_KEY)
-    furniture = state.get(FURNITURE_KEY)
-    if furniture and generation is not None and furniture["generation"] == generation:
-        due = furniture["next_due"]
-        if due is None or due > timezone.now():
-            if STATE_KEY not in state:  # Evicted on its own: current_generation() needs it.
-                cache.set(STATE_KEY, (generation, due), FURNITURE_SECONDS)
-            return furniture
-        furniture = None  # A scheduled story has just gone live.
-    if furniture is None or generation is None:
-        # Expired (it expires when the next scheduled story falls due), evicted, or a story
-        # has gone live: no page cached before now may be served again.
-        _raise_generation()
-    generation = _current_generation()
-
-    now = timezone.now()
-    next_due = (
-        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
-        .order_by("published_at")
-        .values("published_at")[:1]
-    )
-    about = About.objects.annotate(next_due=Subquery(next_due)).filter(pk=1).first()
-    if about is None:  # A new site: About.load() creates the row, which raises the generation.
-        about = About.load()
-        generation = _current_generation()
-        about.next_due = next(iter(next_due.values_list("published_at", flat=True)), None)
-    categories = list(Category.objects.with_published_count().order_by("position", "name"))
-    furniture = {
-        "generation": generation,
-        "next_due": about.next_due,
-        "about": about,
-        "nav_categories": categories,
-        "top_categories": sorted(
-            (category for category in categories if category.published_count),
-            key=lambda category: (-category.published_count, category.position, category.name),
-        ),
-    }
-    seconds = FURNITURE_SECONDS
-    if about.next_due:
-        seconds = max(1, min(seconds, math.ceil((about.next_due - now).total_seconds())))
-    cache.set_many({FURNITURE_KEY: furniture, STATE_KEY: (generation, about.next_due)}, seconds)
-    return furniture
-
-
-def current_generation(found=None):
-    """The generation a page is cached under, from two small values in the cache (the
-    furniture is only rebuilt, and read whole, when they say it is out of date). `found`:
-    those values, when the caller has already read them."""
-    if found is None:
-        found = cache.get_many([GENERATION_KEY, STATE_KEY])
-    generation, state = found.get(GENERATION_KEY), found.get(STATE_KEY)
-    if generation is not None and state is not None and state[0] == generation:
-        due = state[1]
-        if due is None or due > timezone.now():
-            return generation
-    return site_furniture()["generation"]
-
-
 def _cached_entry(request):
     """(key, path version, entry or None) of the request's page in the cache."""
-    path_key = _path_key(request.path)
-    found = cache.get_many([GENERATION_KEY, STATE_KEY, path_key])
+    version_key = path_key(request.path)
+    found = cache.get_many([GENERATION_KEY, STATE_KEY, version_key])
     key = page_key(request, current_generation(found))
-    return key, found.get(path_key), pages_cache().get(key)
-
-
-def months_with_stories():
-    """ArticleQuerySet.month_counts() of the published stories: grouping the whole archive by
-    month is the archive pages' and the sitemaps' one costly query, so it is kept under the
-    generation like the furniture."""
-    from .models import Article
-
-    key = f"site:months:{current_generation()}"
-    months = cache.get(key)
-    if months is None:
-        months = list(Article.objects.published().month_counts())
-        cache.set(key, months, FURNITURE_SECONDS)
-    return months
-
-
-def cached_count(name, queryset):
-    """queryset.count(), kept under the content generation as `name`. With the page copies:
-    searches name as many counts as readers type words, and each can be counted again."""
-    key = f"site:count:{current_generation()}:{hashlib.sha256(name.encode()).hexdigest()}"
-    counts = pages_cache()
-    count = counts.get(key)
-    if count is None:
-        count = queryset.count()
-        counts.set(key, count, FURNITURE_SECONDS)
-    return count
-
-
-def changes_at(request, moment):
-    """Tell the page cache that this page will read differently at `moment` by the clock alone
-    (comments closing, say), with no save to announce it: it is not served after then."""
-    if request is None or moment is None:
-        return
-    current = getattr(request, "page_changes_at", None)
-    if current is None or moment < current:
-        request.page_changes_at = moment
+    return key, found.get(version_key), pages_cache().get(key)
 
 
 def _next_midnight(now):
@@ -421,7 +206,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        params = _declared_params(view_func)
+        params = declared_params(view_func)
         request.is_reader_page = params is not None
         if params is None:
             return None

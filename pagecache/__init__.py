@@ -1,0 +1,7 @@
+"""The page cache: whole public pages for anonymous readers, never stale.
+
+The ground floor of the site: it knows requests, responses and the cache, and nothing of
+stories or comments. The apps above tell it what changed (generations.content_changed,
+page_changed), which views are public pages (pages.reader_page), and when their content next
+changes by the clock alone (generations.register_expiry). It imports no app of the site.
+"""

@@ -1,0 +1,176 @@
+"""Generations: the number every cached page and every value kept for pages is stored under.
+
+Any change readers could see (publishing, editing, a comment approved, About edited, a section
+renamed...) raises the site's *generation*, once the change is committed (content_changed). A
+page or value stored under an older generation is never read again, so a change shows at once
+on every page and every app server sharing the cache (Redis); the stale entries simply expire.
+A change to one page only (a comment under a story) raises that page's own version instead
+(page_changed).
+
+Some changes come by the clock alone, with no save to announce them: a scheduled story falls
+due. The apps above register a source of such moments (register_expiry), asked whenever a
+generation starts; the generation is good until the earliest of them, and is raised when it
+passes, as if an editor had published by hand. The state of the generation, (generation, good until), is itself kept for at most
+GENERATION_DATA_SECONDS: a generation whose state is lost (expired, evicted) is raised too,
+since a moment may have passed unseen.
+"""
+
+import hashlib
+import math
+import time
+from functools import partial
+from urllib.parse import unquote
+
+from django.conf import settings
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.db import transaction
+from django.utils import timezone
+
+GENERATION_KEY = "site:generation"
+# (generation, the moment its content next changes by the clock, or None): one small value
+# that tells whether the generation may still be used, with no query.
+STATE_KEY = "site:state"
+# The state and any value kept per generation (cached()) are recomputed at least this often:
+# counts such as Top Categories' move only with content changes, but no entry should live
+# for ever.
+GENERATION_DATA_SECONDS = 60 * 60
+# The cache alias of page copies (settings.CACHES); the default cache where it is not configured.
+PAGES_ALIAS = "pages"
+
+# Callables given a generation as it starts, returning the next moment (an aware datetime) at
+# which what readers see changes by the clock alone, or None; see register_expiry().
+_expiry_sources = []
+
+
+def register_expiry(source):
+    """Tell the page cache that pages change at the moment `source(generation)` returns, by
+    the clock alone (a scheduled story going live): the generation is raised then.
+
+    `source` is called whenever a generation starts (after a change, or when the last one's
+    moment has passed), with that generation; it returns an aware datetime in the future, or
+    None when nothing is due. It may keep() what it read on the way, for that generation
+    (the query that finds the moment can fetch the site furniture too). Call it from an
+    AppConfig.ready().
+    """
+    if source not in _expiry_sources:
+        _expiry_sources.append(source)
+    return source
+
+
+def pages_cache():
+    """Where page copies are kept: the `pages` cache, which may evict freely."""
+    return caches[PAGES_ALIAS if PAGES_ALIAS in settings.CACHES else DEFAULT_CACHE_ALIAS]
+
+
+def content_changed(using=None):
+    """Raise the generation now and again once the current transaction commits.
+
+    Again after the commit: a reader's request between the two would otherwise cache the old
+    content under the new generation.
+    """
+    _raise_generation()
+    transaction.on_commit(_raise_generation, using=using)
+
+
+def page_changed(path, using=None):
+    """Only the page at `path` changed (a comment under a story): its cached copies, whatever
+    their query string, are not served again. Now, and again once the transaction commits."""
+    _raise_path_version(path)
+    transaction.on_commit(partial(_raise_path_version, path), using=using)
+
+
+def path_key(path):
+    """The cache key of the version of the page at `path` (raised by page_changed)."""
+    # Decoded, as request.path is: get_absolute_url() percent-encodes non-Latin slugs.
+    return f"page:path:{hashlib.sha256(unquote(path).encode()).hexdigest()}"
+
+
+def _raise_path_version(path):
+    cache.set(path_key(path), time.time_ns(), None)
+
+
+def _raise_generation():
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # Not in the cache (first use, evicted, flushed): start afresh.
+        cache.set(GENERATION_KEY, time.time_ns(), None)
+
+
+def content_generation():
+    """The number any change readers could see raises (one cache read, no query), whether or
+    not a moment registered with register_expiry has passed since: the key of what does not
+    change by the clock, or follows the clock itself, such as the "Most read" lists."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # A new number, never an old one: pages cached before an eviction must not match.
+        cache.add(GENERATION_KEY, time.time_ns(), None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def current_generation(found=None):
+    """The generation a page is cached under, from two small values in the cache. `found`:
+    those values ({GENERATION_KEY: …, STATE_KEY: …}), when the caller has already read them."""
+    if found is None:
+        found = cache.get_many([GENERATION_KEY, STATE_KEY])
+    generation, state = found.get(GENERATION_KEY), found.get(STATE_KEY)
+    if generation is not None and state is not None and state[0] == generation:
+        good_until = state[1]
+        if good_until is None or good_until > timezone.now():
+            return generation
+    return _start_generation(generation, state)
+
+
+def _start_generation(generation, state):
+    """A generation whose state is unknown gets one, asking the registered sources when it
+    ends. When the state was lost, or says the generation has ended, the generation is raised
+    first: no page cached before now may be served again."""
+    if generation is None or state is None or state[0] == generation:
+        _raise_generation()
+    # Twice at most: a source may itself change the content (the first furniture of a new
+    # site creates its About row), and the generation it raised is the one pages want.
+    for _attempt in range(2):
+        # Read before the sources look at the content: a change they miss (not yet
+        # committed) raises the generation again on commit, past this one.
+        generation = content_generation()
+        now = timezone.now()
+        moments = [source(generation) for source in _expiry_sources]
+        good_until = min((moment for moment in moments if moment), default=None)
+        seconds = GENERATION_DATA_SECONDS
+        if good_until is not None:
+            seconds = max(1, min(seconds, math.ceil((good_until - now).total_seconds())))
+        cache.set(STATE_KEY, (generation, good_until), seconds)
+        if content_generation() == generation:
+            break
+    return generation
+
+
+def _kept_key(name, generation):
+    return f"site:cached:{generation}:{hashlib.sha256(name.encode()).hexdigest()}"
+
+
+def keep(name, value, generation):
+    """Keep `value` as `name` under `generation` (what cached(name, …) reads while it lasts)."""
+    cache.set(_kept_key(name, generation), value, GENERATION_DATA_SECONDS)
+
+
+def cached(name, compute, *, unbounded=False):
+    """compute(), kept under the current generation as `name` (at most
+    GENERATION_DATA_SECONDS): recomputed after any change readers could see, and only then.
+
+    `unbounded`: names that readers make up (a count per search) are kept with the page
+    copies, where a flood of them can only evict pages. compute() must not return None.
+    """
+    key = _kept_key(name, current_generation())
+    store = pages_cache() if unbounded else cache
+    value = store.get(key)
+    if value is None:
+        value = compute()
+        store.set(key, value, GENERATION_DATA_SECONDS)
+    return value
+
+
+def cached_count(name, queryset):
+    """queryset.count(), kept under the generation as `name`. With the page copies: searches
+    name as many counts as readers type words, and each can be counted again."""
+    return cached(name, queryset.count, unbounded=True)
