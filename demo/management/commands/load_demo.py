@@ -6,14 +6,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageColor, ImageDraw, ImageFilter
 
-from articles import demo_content
 from articles.models import (
     PLACEHOLDER_SUMMARY,
     About,
@@ -24,6 +23,7 @@ from articles.models import (
     Correction,
 )
 from comments.models import Comment
+from demo import content
 
 # Known passwords are for a developer's machine only: these accounts are made only with DEBUG on.
 # Each gets the address `<username>@localhost`, so the moderator's email about a new comment
@@ -69,10 +69,11 @@ def demo_image(seed, palette):
 
 class Command(BaseCommand):
     help = (
-        "Fill the site with demo content: About text, categories, authors, stories with images "
-        "and tags, and approved and pending comments. Safe to run again: it only adds what is "
-        "missing and never overwrites an editor's changes. Ends by naming the demo accounts "
-        "that can sign in and, while there is no superuser, how to make one."
+        "Fill the site with the demo content in demo/content/: About text, categories, "
+        "authors, stories with images and tags, and approved and pending comments. Safe to run "
+        "again: it only adds what is missing and never overwrites an editor's changes. Ends by "
+        "naming the demo accounts that can sign in and, while there is no superuser, how to "
+        "make one."
     )
 
     def add_arguments(self, parser):
@@ -82,12 +83,18 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        self.load_about()
-        categories = self.load_categories()
-        authors = self.load_authors()
+        try:
+            # Every file is read before anything is written: a mistake loads nothing.
+            site, sections = content.site(), content.sections()
+            writers, stories = content.authors(), content.stories()
+        except (OSError, ValueError) as error:
+            raise CommandError(f"The demo content cannot be read: {error}") from None
+        self.load_about(site)
+        categories = self.load_categories(sections)
+        authors = self.load_authors(writers)
         created = 0
         now = timezone.now()
-        for index, story in enumerate(demo_content.STORIES):
+        for index, story in enumerate(stories):
             if demo_story_loaded(story["slug"]):
                 continue
             self.create_story(story, index, now, categories, authors, options["no_images"])
@@ -103,17 +110,17 @@ class Command(BaseCommand):
             )
             self.report_accounts()
 
-    def load_about(self):
+    def load_about(self, site):
         about = About.load()
         # Only replace the placeholder: an owner's own words are never overwritten.
         if about.summary == PLACEHOLDER_SUMMARY:
-            for field, value in demo_content.SITE.items():
+            for field, value in site.items():
                 setattr(about, field, value)
             about.save()
 
-    def load_categories(self):
+    def load_categories(self, sections):
         categories = {}
-        for data in demo_content.CATEGORIES:
+        for data in sections:
             category, _ = Category.objects.get_or_create(
                 slug=data["slug"],
                 defaults={key: data[key] for key in ("name", "description", "position")},
@@ -121,10 +128,10 @@ class Command(BaseCommand):
             categories[category.slug] = category
         return categories
 
-    def load_authors(self):
+    def load_authors(self, writers):
         User = get_user_model()
         authors = {}
-        for data in demo_content.AUTHORS:
+        for data in writers:
             user, created = User.objects.get_or_create(
                 username=data["username"],
                 defaults={key: data[key] for key in ("first_name", "last_name", "email")},
@@ -155,7 +162,7 @@ class Command(BaseCommand):
             title=story["title"],
             slug=story["slug"],
             standfirst=story["standfirst"],
-            body=story["body"].strip(),
+            body=story["body"],
             category=category,
             author=authors[story["author"]].user,
             byline=story.get("byline", ""),
@@ -236,10 +243,10 @@ def demo_story_loaded(slug):
     """Whether the demo story first published as `slug` is in the site, even renamed since.
 
     A demo story is known by its first slug. After an editor changes it, a published story
-    keeps the old slug as a SlugRedirect and every story keeps it in its revisions; adding the
+    keeps its old address as a Redirect and every story keeps it in its revisions; adding the
     story again would list it twice and take its old address away from the redirect.
     """
     renamed = Article.history.filter(slug=slug).values("id")
     return Article.objects.filter(
-        Q(slug=slug) | Q(old_slugs__old_slug=slug) | Q(pk__in=renamed)
+        Q(slug=slug) | Q(redirects__old_path__endswith=f"/{slug}/") | Q(pk__in=renamed)
     ).exists()
