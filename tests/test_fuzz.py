@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.models import Author, Byline
-from comments.forms import shown_at_token
 from comments.models import Comment
+from comments.moderation import moderator
 
 from .factories import make_article, make_category, make_comment
 
@@ -241,8 +241,8 @@ def comment_posts(draw, parents, article_ids):
         "website": st.one_of(st.just(""), field_text),
         "parent": st.one_of(st.sampled_from(parents), hostile),
         "shown_at": st.one_of(
-            st.just(shown_at_token(timezone.now() - timedelta(minutes=1))),
-            st.just(shown_at_token(timezone.now() + timedelta(days=3))),
+            st.just(moderator.shown_at_token(timezone.now() - timedelta(minutes=1))),
+            st.just(moderator.shown_at_token(timezone.now() + timedelta(days=3))),
             hostile,
         ),
     }
@@ -319,7 +319,7 @@ def comment_data(**fields):
         "email": "daniyar@example.com",
         "body": "A fair summary.",
         "website": "",
-        "shown_at": shown_at_token(timezone.now() - timedelta(minutes=1)),
+        "shown_at": moderator.shown_at_token(timezone.now() - timedelta(minutes=1)),
         **fields,
     }
 

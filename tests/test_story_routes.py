@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, SlugRedirect
+from articles.models import Article, Redirect
 
 from .factories import article_admin_data, make_article, make_user
 
@@ -416,7 +416,7 @@ def test_restoring_a_public_storys_old_slug_keeps_the_newer_address_working(peop
     assert response.status_code == 302
     story = Article.objects.get(pk=story.pk)
     assert story.slug == "first-name"
-    assert SlugRedirect.objects.filter(old_slug="second-name", article=story).exists()
+    assert Redirect.objects.filter(old_path=second_address, article=story).exists()
     moved = Client().get(second_address)
     assert (moved.status_code, moved["Location"]) == (301, story.get_absolute_url())
     assert story.revised_at is not None  # readers are told the text changed

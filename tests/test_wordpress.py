@@ -12,9 +12,9 @@ from django.core.management import CommandError, call_command
 from PIL import Image
 from taggit.models import Tag
 
-from articles.models import Article, Author, Category, LegacyRedirect
-from articles.wordpress.content import autop, clean_content
+from articles.models import Article, Author, Category, Redirect
 from comments.models import Comment
+from wordpress.content import autop, clean_content
 
 pytestmark = pytest.mark.django_db
 
@@ -211,12 +211,10 @@ def test_a_rerun_updates_rather_than_duplicates(uploads):
     image = article.featured_image.name
     Article.objects.filter(pk=article.pk).update(title="Changed here")
     Comment.objects.filter(wordpress_id=101).update(body="Changed here")
-    counts = (Article.objects.count(), Comment.objects.count(), LegacyRedirect.objects.count())
+    counts = (Article.objects.count(), Comment.objects.count(), Redirect.objects.count())
 
     out, _ = run_import("--media-dir", str(uploads))
-    assert (Article.objects.count(), Comment.objects.count(), LegacyRedirect.objects.count()) == (
-        counts
-    )
+    assert (Article.objects.count(), Comment.objects.count(), Redirect.objects.count()) == counts
     article.refresh_from_db()
     assert article.title == "Élections à Tbilissi: “a close race”"
     assert article.featured_image.name == image
@@ -234,7 +232,7 @@ def test_dry_run_reads_everything_and_saves_nothing(uploads):
 
 
 def test_one_bad_post_is_reported_and_the_rest_imported(monkeypatch):
-    from articles.wordpress import importer
+    from wordpress import importer
 
     def clean_or_fail(content):
         if "Pending." in content:

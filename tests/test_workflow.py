@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Author, Byline, Correction, SlugRedirect
+from articles.models import Article, Author, Byline, Correction, Redirect
 
 from .factories import article_admin_data, make_article, make_category, make_user
 
@@ -318,7 +318,7 @@ def test_renaming_a_published_story_redirects_the_old_address(client):
     response = client.get(old_url)
     assert response.status_code == 301
     assert response["Location"] == story.get_absolute_url()
-    assert SlugRedirect.objects.get().old_slug == "old-name"
+    assert Redirect.objects.get().old_path == old_url
 
 
 def test_renaming_a_draft_leaves_no_redirect():
@@ -326,7 +326,7 @@ def test_renaming_a_draft_leaves_no_redirect():
     story = Article.objects.get(pk=story.pk)
     story.slug = "better-name"
     story.save()
-    assert not SlugRedirect.objects.exists()
+    assert not Redirect.objects.exists()
 
 
 def test_old_address_of_an_unpublished_story_is_404(client):

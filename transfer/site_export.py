@@ -7,24 +7,35 @@ everything that hangs off them. Primary keys are kept, so addresses that carry o
 anchors, previews) keep working. Accounts are matched by username and carry no password;
 story revisions, view counts and the search index are left out (the index is rebuilt).
 Image files stay in MEDIA_ROOT: the export names them, it does not hold them.
+
+Version 1 exports (before the two redirect tables became `articles.Redirect`) still import:
+their redirect rows are turned into Redirect rows.
 """
 
 import json
 from datetime import datetime
 from itertools import batched
+from urllib.parse import unquote
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import serializers
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 
-FORMAT = {"format": "newsroom-site", "version": 1}
+from articles.models import Article
+from articles.redirects import Redirect, short_link
+from comments.models import Comment
+
+FORMAT = {"format": "newsroom-site", "version": 2}
+# Version 1 held SlugRedirect and LegacyRedirect rows, read into Redirect (_import_old_redirect).
+READABLE_VERSIONS = (1, 2)
+OLD_REDIRECTS = ("articles.slugredirect", "articles.legacyredirect")
 USERS = "auth.user"
 # In import order: whatever a row refers to comes before it.
 MODELS = (
@@ -36,8 +47,7 @@ MODELS = (
     "articles.byline",
     "taggit.taggeditem",
     "articles.correction",
-    "articles.slugredirect",
-    "articles.legacyredirect",
+    "articles.redirect",
     "comments.comment",
 )
 # Derived from the rest, and rebuilt after an import.
@@ -46,7 +56,14 @@ USER_FIELDS = ("first_name", "last_name", "email", "is_staff", "is_active")
 # Tables that must be empty for an import; About always has its one row.
 CONTENT = tuple(label for label in MODELS if label != "articles.about")
 # What a hand-edited line with a wrong shape or value raises.
-BAD_VALUES = (ValueError, TypeError, LookupError, AttributeError, FieldDoesNotExist)
+BAD_VALUES = (
+    ValueError,
+    TypeError,
+    LookupError,
+    AttributeError,
+    FieldDoesNotExist,
+    ObjectDoesNotExist,
+)
 
 
 class SiteImportError(Exception):
@@ -85,12 +102,16 @@ def import_site(lines):
     """
     with transaction.atomic():
         _refuse_unless_empty()
-        count = 0
+        count, version = 0, None
         for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             try:
-                _import_row(number, json.loads(line))
+                row = json.loads(line)
+                if number == 1:
+                    version = _read_header(row)
+                else:
+                    _import_row(number, row, version)
             except json.JSONDecodeError as error:
                 raise SiteImportError(f"line {number} is not JSON ({error.msg})") from None
             except (DeserializationError, DatabaseError, ValidationError, *BAD_VALUES) as error:
@@ -103,29 +124,54 @@ def import_site(lines):
             connection.check_constraints()
         except IntegrityError as error:
             raise SiteImportError(f"the file refers to rows it does not hold ({error})") from None
+        if version == 1:
+            # Version 1 found WordPress short links by the story's wordpress_id, not by a row.
+            for article in Article.objects.exclude(wordpress_id=None):
+                Redirect.objects.remember(short_link(article.wordpress_id), article)
         _reset_sequences()
-        apps.get_model("articles.article").objects.update_search_vector()
+        Article.objects.update_search_vector()
     return count
 
 
-def _import_row(number, row):
+def _read_header(row):
+    """The format version line 1 gives, or SiteImportError."""
+    if (
+        not isinstance(row, dict)
+        or row.get("format") != FORMAT["format"]
+        or row.get("version") not in READABLE_VERSIONS
+    ):
+        raise SiteImportError(
+            "line 1 does not start a newsroom site export "
+            f"(expected {json.dumps(FORMAT)}); was the file made by export_site?"
+        )
+    return row["version"]
+
+
+def _import_row(number, row, version):
     if not isinstance(row, dict):
         raise SiteImportError(f"line {number} is not a JSON object")
-    if number == 1:
-        if {k: row.get(k) for k in FORMAT} != FORMAT:
-            raise SiteImportError(
-                "line 1 does not start a newsroom site export "
-                f"(expected {json.dumps(FORMAT)}); was the file made by export_site?"
-            )
-        return
     label = row.get("model")
     if label == USERS:
         _import_user(row.get("fields") or {})
     elif label in MODELS:
         for item in serializers.deserialize("python", [row]):
             item.save()
+    elif label in OLD_REDIRECTS and version == 1:
+        _import_old_redirect(label, row.get("fields") or {})
     else:
         raise SiteImportError(f"line {number}: {label!r} is not part of a site export")
+
+
+def _import_old_redirect(label, fields):
+    """A version 1 SlugRedirect (an old slug) or LegacyRedirect (an old path) row."""
+    article = Article.objects.get(pk=fields["article"])
+    if label == "articles.slugredirect":
+        # The slug at the story's date: the same address the rename recorded, unless the date
+        # moved since; the fallback finds an old slug at any date (articles/redirects.py).
+        old_path = unquote(Article.address(article.published_at, fields["old_slug"]))
+    else:
+        old_path = fields["old_path"]
+    Redirect.objects.remember(old_path, article)
 
 
 def _import_user(fields):
@@ -145,7 +191,6 @@ def _import_user(fields):
 
 def _users_needed():
     """Accounts the content refers to: authors', writers' and moderators'."""
-    Comment = apps.get_model("comments.comment")
     moderators = Comment.objects.exclude(moderated_by=None).values("moderated_by")
     return (
         get_user_model()

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.wordpress.importer import WordPressImporter
-from articles.wordpress.wxr import WxrError, WxrRefused
+from wordpress.importer import WordPressImporter
+from wordpress.wxr import WxrError, WxrRefused
 
 # The order the summary names what was imported in.
 KINDS = (

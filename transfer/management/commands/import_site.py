@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.site_export import SiteImportError, import_site
+from transfer.site_export import SiteImportError, import_site
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles.site_export import export_site
+from transfer.site_export import export_site
 
 
 class Command(BaseCommand):

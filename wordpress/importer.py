@@ -24,7 +24,8 @@ from taggit.models import Tag
 
 from articles.body_images import store_imported
 from articles.images import normalise_upload
-from articles.models import Article, Author, BodyImage, Byline, Category, LegacyRedirect
+from articles.models import Article, Author, BodyImage, Byline, Category
+from articles.redirects import Redirect, short_link
 from comments.models import Comment
 
 from .content import clean_content, comment_text, expand_galleries, plain_text, replace_images
@@ -256,7 +257,7 @@ class WordPressImporter:
         article.tags.set(self._post_tags(record))
         if author_id:
             Byline.objects.get_or_create(article=article, author_id=author_id)
-        self._legacy_redirect(record.link, article)
+        self._old_addresses(record.link, article)
         self._comments(record, article)
         if record.meta.get("_thumbnail_id", "").strip().isdigit():
             self.thumbnails.append((article.pk, int(record.meta["_thumbnail_id"])))
@@ -291,13 +292,13 @@ class WordPressImporter:
             tags.append(self._tag(WxrTerm("tag", 0, slug, name), key=("category", slug)))
         return tags
 
-    def _legacy_redirect(self, link, article):
-        """The post's old address (its path, e.g. /2019/03/04/hello/) redirects to the story.
-        `?p=123` links need no row: the middleware finds them by `wordpress_id`."""
+    def _old_addresses(self, link, article):
+        """The post's old addresses redirect to the story: its permalink's path (e.g.
+        /2019/03/04/hello/) and WordPress's short link /?p=123."""
+        Redirect.objects.remember(short_link(article.wordpress_id), article)
         path = unquote(urlsplit(link).path)
-        if path in ("", "/") or len(path) > 500:
-            return
-        LegacyRedirect.objects.update_or_create(old_path=path, defaults={"article": article})
+        if path not in ("", "/") and len(path) <= 500:
+            Redirect.objects.remember(path, article)
 
     # Comments --------------------------------------------------------------------------
 
