@@ -1,20 +1,13 @@
-import re
 import unicodedata
-from datetime import timedelta
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core import signing
-from django.utils import timezone
 
 from articles.models import Author
 
 from .models import BODY_MAX_LENGTH, INVISIBLE_CATEGORIES, Comment
+from .moderation import FormNotDated, moderator
 
-SHOWN_AT_SALT = "comments.form-shown-at"
-# A form left open longer than this (or a page cached longer) must be posted again.
-FORM_MAX_AGE = timedelta(days=1)
 FORM_EXPIRED = (
     "We could not check when this form was opened: it was open too long or was damaged. "
     "Please post your comment again — what you wrote is kept below."
@@ -23,7 +16,6 @@ BAD_PARENT = (
     "The comment you were replying to can no longer be answered: it may have been removed. "
     "Post again to add your comment on its own — what you wrote is kept below."
 )
-LINK = re.compile(r"(?:https?://|\bwww\.)\S+", re.IGNORECASE)
 INVISIBLE_NAME = (
     "Please use only visible letters in your name: it contains a hidden or direction-changing "
     "character (often pasted in by accident)."
@@ -91,12 +83,6 @@ def staff_skeletons():
     return {skeleton(name) for name in names} - {""}
 
 
-def shown_at_token(at=None):
-    """A signed note of when the form was shown, so a post can tell how fast it came back."""
-    at = timezone.now() if at is None else at
-    return signing.dumps(at.timestamp(), salt=SHOWN_AT_SALT)
-
-
 class ShownAtField(forms.CharField):
     """The signed time the form was shown, cleaned to the seconds it took to post it."""
 
@@ -104,7 +90,7 @@ class ShownAtField(forms.CharField):
 
     def __init__(self, **kwargs):
         super().__init__(
-            initial=shown_at_token, error_messages={"required": FORM_EXPIRED}, **kwargs
+            initial=moderator.shown_at_token, error_messages={"required": FORM_EXPIRED}, **kwargs
         )
 
     def bound_data(self, data, initial):
@@ -112,15 +98,10 @@ class ShownAtField(forms.CharField):
         return initial
 
     def clean(self, value):
-        value = super().clean(value)
         try:
-            shown_at = float(signing.loads(value, salt=SHOWN_AT_SALT))
-        except (signing.BadSignature, TypeError, ValueError):
-            raise forms.ValidationError(FORM_EXPIRED, code="invalid") from None
-        elapsed = timezone.now().timestamp() - shown_at
-        if not 0 <= elapsed <= FORM_MAX_AGE.total_seconds():
-            raise forms.ValidationError(FORM_EXPIRED, code="expired")
-        return elapsed
+            return moderator.seconds_since_shown(super().clean(value))
+        except FormNotDated as error:
+            raise forms.ValidationError(FORM_EXPIRED, code=str(error)) from None
 
 
 class CommentForm(forms.ModelForm):
@@ -209,11 +190,8 @@ class CommentForm(forms.ModelForm):
     def spam_reason(self):
         """Why a valid form looks like a bot's work, or "" when it looks like a person's."""
         data = self.cleaned_data
-        if data["website"]:
-            return "Filled in the hidden field that people never see."
-        if data["shown_at"] < settings.COMMENTS_MIN_SECONDS:
-            return f"Posted {data['shown_at']:.1f} seconds after the form was shown."
-        links = len(LINK.findall(data["name"])) + len(LINK.findall(data["body"]))
-        if links > settings.COMMENTS_MAX_LINKS:
-            return f"Contains {links} links (more than {settings.COMMENTS_MAX_LINKS})."
-        return ""
+        return moderator.spam_reason(
+            honeypot=data["website"],
+            seconds_taken=data["shown_at"],
+            texts=[data["name"], data["body"]],
+        )

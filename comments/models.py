@@ -1,20 +1,18 @@
 import logging
 import re
 import unicodedata
-from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from articles.page_cache import page_changed
+from pagecache.generations import page_changed
 
 BODY_MAX_LENGTH = 3000
 MODERATORS_GROUP = "Moderators"
@@ -23,21 +21,6 @@ MODERATORS_GROUP = "Moderators"
 INVISIBLE_CATEGORIES = {"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"}
 
 logger = logging.getLogger(__name__)
-
-
-def comments_close_at(article):
-    """When a story stops taking comments, or None if it never does by age.
-
-    The rule lives here, not on Article, because articles know nothing of comments.
-    """
-    days = settings.COMMENTS_CLOSE_AFTER_DAYS
-    return article.published_at + timedelta(days=days) if days else None
-
-
-def comments_are_open(article):
-    """Readers may comment while the editor allows it and the story is young enough."""
-    closes_at = comments_close_at(article)
-    return article.allow_comments and (closes_at is None or timezone.now() < closes_at)
 
 
 class CommentQuerySet(models.QuerySet):
@@ -141,33 +124,6 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
-
-    def receive(self, *, spam_reason="", site_url="", posted_here=()):
-        """File a reader's new comment: as spam, published at once, or in the moderation queue.
-
-        A returning commenter is trusted (when the site allows it) only with proof: `posted_here`
-        are the IDs of comments their browser posted (its signed cookie), and one of them must be
-        approved and carry the same address. Knowing someone's address is not enough. Only the
-        queue needs a moderator, so only a pending comment emails them, once safely stored.
-        """
-        if spam_reason:
-            self.status = self.Status.SPAM
-            self.spam_reason = spam_reason[:200]
-        elif settings.COMMENTS_TRUST_RETURNING_COMMENTERS and self.vouched_for_by(posted_here):
-            self.status = self.Status.APPROVED
-            self.moderated_by, self.moderated_at = None, timezone.now()
-        else:
-            self.status = self.Status.PENDING
-        self.save()
-        if self.status == self.Status.PENDING and settings.COMMENTS_NOTIFY_MODERATORS:
-            transaction.on_commit(partial(self.notify_moderators, site_url))
-
-    def vouched_for_by(self, comment_ids):
-        """Whether a moderator approved one of `comment_ids` sent from this comment's address."""
-        return (
-            bool(comment_ids)
-            and Comment.objects.approved().by_email(self.email).filter(pk__in=comment_ids).exists()
-        )
 
     def as_written(self):
         """Everything in this comment that the reader chose, as plain text."""

@@ -3,7 +3,7 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from articles.page_cache import page_changed
+from pagecache.generations import page_changed
 
 from .models import Comment
 

@@ -13,7 +13,7 @@ from articles.client_address import client_ip
 from articles.models import Article, Author
 from comments.forms import INVISIBLE_NAME, STAFF_NAME
 from comments.models import Comment
-from comments.views import TRUST_COOKIE, email_digest
+from comments.moderation import TRUST_COOKIE, moderator
 
 from .factories import make_comment, make_user
 from .test_comments import VALID, a_minute_ago, make_story, post
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def rate_clock(monkeypatch):
     """The rate limit's clock, held still: no window boundary passes mid-test."""
     clock = SimpleNamespace(now=1_800_000_123.0)
-    monkeypatch.setattr("comments.views.time", SimpleNamespace(time=lambda: clock.now))
+    monkeypatch.setattr("comments.moderation.time", SimpleNamespace(time=lambda: clock.now))
     return clock
 
 
@@ -155,7 +155,7 @@ def test_a_forged_or_borrowed_cookie_proves_nothing(client, forgery):
     Comment.objects.filter(body="Mine.").update(status="approved")
     signature = client.cookies[TRUST_COOKIE].value.rpartition(":")[2]
     # What a genuine cookie of the victim's would say (the signature is what the attacker lacks).
-    claim = f"{victim.pk}.{email_digest('victim@example.com')}"
+    claim = f"{victim.pk}.{moderator.email_digest('victim@example.com')}"
     if forgery == "unsigned":
         client.cookies[TRUST_COOKIE] = claim
     elif forgery == "wrong salt":

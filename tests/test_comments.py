@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from comments.forms import BAD_PARENT, FORM_EXPIRED, shown_at_token
+from comments.forms import BAD_PARENT, FORM_EXPIRED
 from comments.models import BODY_MAX_LENGTH, Comment
+from comments.moderation import moderator
 
 from .factories import make_article, make_comment
 
@@ -39,7 +40,7 @@ def fresh_rate_limit():
 def rate_clock(monkeypatch):
     """The clock the rate limit reads, held still (a window boundary must not pass mid-test)."""
     clock = SimpleNamespace(now=1_800_000_123.0)
-    monkeypatch.setattr("comments.views.time", SimpleNamespace(time=lambda: clock.now))
+    monkeypatch.setattr("comments.moderation.time", SimpleNamespace(time=lambda: clock.now))
     return clock
 
 
@@ -51,7 +52,7 @@ def make_story(**fields):
 
 def a_minute_ago():
     """The signed time of a form shown a minute ago: a person's pace, above the minimum."""
-    return shown_at_token(timezone.now() - timedelta(minutes=1))
+    return moderator.shown_at_token(timezone.now() - timedelta(minutes=1))
 
 
 def post(client, article, **data):
@@ -366,7 +367,7 @@ def test_a_story_closes_once_the_clock_passes_its_deadline(client, settings, mon
     monkeypatch.setattr(timezone, "now", lambda: later)
 
     assert "Comments are closed on this story." in client.get(story.get_absolute_url()).text
-    post(client, story, shown_at=shown_at_token(later - timedelta(minutes=1)))
+    post(client, story, shown_at=moderator.shown_at_token(later - timedelta(minutes=1)))
     assert not Comment.objects.exists()
 
 
@@ -412,8 +413,8 @@ def test_a_form_posted_faster_than_a_person_types_is_spam(client, settings, mail
         "",
         "forged-value",
         signing.dumps(time.time() - 60, salt="another purpose"),
-        shown_at_token(timezone.now() - timedelta(days=2)),
-        shown_at_token(timezone.now() + timedelta(hours=1)),
+        moderator.shown_at_token(timezone.now() - timedelta(days=2)),
+        moderator.shown_at_token(timezone.now() + timedelta(hours=1)),
     ],
     ids=["missing", "forged", "signed-elsewhere", "expired", "from-the-future"],
 )

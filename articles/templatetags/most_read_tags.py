@@ -5,7 +5,7 @@ from articles.most_read import most_read_lists
 register = template.Library()
 
 
-@register.inclusion_tag("includes/most_read.html")
+@register.inclusion_tag("articles/tags/most_read.html")
 def most_read():
     """The "Most read" box: today's and this week's most read stories, left out while empty.
 

@@ -226,7 +226,7 @@ def website_json_ld(context):
     )
 
 
-@register.inclusion_tag("includes/share_links.html")
+@register.inclusion_tag("articles/tags/share_links.html")
 def share_links(article):
     """Plain links that share the story by email, on X, Facebook, LinkedIn and WhatsApp:
     nothing is loaded from those services until a reader follows one."""

@@ -1,21 +1,22 @@
 from django import template
 from django.urls import reverse
 
-from articles.page_cache import changes_at
+from pagecache.pages import changes_at
 
 from ..forms import CommentForm
-from ..models import Comment, comments_are_open, comments_close_at
+from ..models import Comment
+from ..moderation import moderator
 
 register = template.Library()
 
 
-@register.inclusion_tag("comments/comments.html", takes_context=True)
+@register.inclusion_tag("comments/tags/comments.html", takes_context=True)
 def comments_for(context, article):
     """The approved comments under a story, replies nested, and the form to add one."""
     request = context.get("request")
     threads = list(article.comments.threads())
-    is_open = comments_are_open(article)
-    closes_at = comments_close_at(article)
+    is_open = moderator.is_open(article)
+    closes_at = moderator.close_at(article)
     if is_open:
         # A cached copy of the page must not offer the form once comments have closed.
         changes_at(request, closes_at)
@@ -50,7 +51,7 @@ def reply_target(threads, comment_id):
     return None
 
 
-@register.inclusion_tag("comments/pending_link.html", takes_context=True)
+@register.inclusion_tag("comments/tags/pending_link.html", takes_context=True)
 def pending_comments_link(context):
     """The size of the moderation queue, linked to it, for the admin header."""
     request = context.get("request")

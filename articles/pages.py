@@ -1,0 +1,32 @@
+"""A story's page, rendered apart from its view, so other apps can show it without importing a
+view: the comments app shows it again with a reader's form and its errors. ArticleDetail renders
+through it too, so the two can never differ."""
+
+from django.template.response import TemplateResponse
+
+from .models import Article
+
+RELATED_STORIES = 4
+
+
+def render_article_page(request, article, status=200, **context):
+    """The page of `article` (already fetched, with its bylines, tags and corrections): the story,
+    its neighbours in its section and related stories, plus `context` for the page's tags."""
+    stories = list(
+        Article.objects.published().for_listing().around(article, related=RELATED_STORIES)
+    )
+    neighbours = {story.neighbour: story for story in stories if story.neighbour}
+    return TemplateResponse(
+        request,
+        "articles/article_detail.html",
+        {
+            "object": article,
+            "article": article,
+            "current_category": article.category,
+            "related": stories[:RELATED_STORIES],
+            "previous_story": neighbours.get(-1),
+            "next_story": neighbours.get(1),
+            **context,
+        },
+        status=status,
+    )
