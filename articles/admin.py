@@ -5,8 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
-from django.db import router, transaction
-from django.db.models import Q
+from django.db import router
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,8 +15,9 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import AboutAdminForm, ArticleAdminForm, AuthorAdminForm
-from .models import About, Article, Author, Byline, Category, Correction, SlugRedirect
+from .models import About, Article, Author, Byline, Category, Correction, Redirect
 from .revisions import field_changes
+from .signals import collected
 
 
 @admin.register(Category)
@@ -57,17 +57,15 @@ class PublicationFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
-        published = Q(status=Article.Status.PUBLISHED)
         match self.value():
             case "draft":
                 return queryset.filter(status=Article.Status.DRAFT)
             case "review":
                 return queryset.filter(status=Article.Status.REVIEW)
             case "scheduled":
-                return queryset.filter(published, published_at__gt=now)
+                return queryset.scheduled()
             case "published":
-                return queryset.filter(published, published_at__lte=now)
+                return queryset.published()
         return queryset
 
 
@@ -215,6 +213,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
+    def changeform_view(self, request, *args, **kwargs):
+        # The story, its tags, bylines and corrections are one change: searchable and shown
+        # to readers once it is all saved (articles/signals.py).
+        with collected(router.db_for_write(Article)):
+            return super().changeform_view(request, *args, **kwargs)
+
     def save_model(self, request, obj, form, change):
         if not obj.author_id or (not change and not self.is_editor(request)):
             obj.author = request.user
@@ -316,8 +320,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if request.method == "POST" and not may_revert:
             raise PermissionDenied
         # Atomic as the change form is: the version check in the form locks the row until
-        # the save is done.
-        with transaction.atomic(using=router.db_for_write(Article)):
+        # the save is done. One change, whose side effects run once (articles/signals.py).
+        with collected(router.db_for_write(Article)):
             return self._history_form(request, story, record, may_revert, extra_context)
 
     def _history_form(self, request, story, record, may_revert, extra_context):
@@ -405,10 +409,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def _bulk(self, request, queryset, verb, **changes):
         # Saved one by one so that every change keeps a revision and its redirects.
         articles = [a for a in queryset if self.has_change_permission(request, a)]
-        for article in articles:
-            for field, value in changes.items():
-                setattr(article, field, value)
-            article.save()
+        with collected(router.db_for_write(Article)):  # One change, however many stories.
+            for article in articles:
+                for field, value in changes.items():
+                    setattr(article, field, value)
+                article.save()
         count = len(articles)
         self.message_user(
             request, f"{count} {'story' if count == 1 else 'stories'} {verb}.", messages.SUCCESS
@@ -441,11 +446,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
         self._bulk(request, queryset, "no longer featured", is_featured=False)
 
 
-@admin.register(SlugRedirect)
-class SlugRedirectAdmin(admin.ModelAdmin):
-    list_display = ["old_slug", "article_link", "created_at"]
-    search_fields = ["old_slug", "article__title"]
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    """Old addresses of stories (renamed here, or imported from WordPress), for editors."""
+
+    list_display = ["old_path", "article_link", "created_at"]
+    search_fields = ["old_path", "article__title"]
     list_select_related = ["article"]
+    autocomplete_fields = ["article"]
+    date_hierarchy = "created_at"
 
     @admin.display(description="Now at")
     def article_link(self, redirect_):

@@ -1,28 +1,18 @@
 import datetime
 import json
 import re
-from functools import cached_property, partial
+from functools import cached_property
+from urllib.parse import unquote
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connections, models, router, transaction
+from django.db import IntegrityError, models, router, transaction
 from django.db.models import (
     Count,
-    Exists,
     F,
-    Func,
-    Max,
-    OuterRef,
     Q,
-    StringAgg,
-    Subquery,
-    Value,
-    Window,
 )
-from django.db.models.functions import Cast, Coalesce, JSONObject, RowNumber, TruncMonth
-from django.db.models.signals import m2m_changed
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -31,15 +21,12 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from .html import sanitize_html
-from .images import generate_renditions
+from .querysets import ArticleQuerySet
 
 
 class CategoryQuerySet(models.QuerySet):
     def with_published_count(self):
-        published = Q(
-            articles__status=Article.Status.PUBLISHED,
-            articles__published_at__lte=timezone.now(),
-        )
+        published = Article.public_q(prefix="articles__")
         return self.annotate(published_count=Count("articles", filter=published))
 
     def top(self):
@@ -72,226 +59,6 @@ class Category(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:category", kwargs={"slug": self.slug})
-
-
-def search_config():
-    """The PostgreSQL text search configuration (stemming, stop words) for stories."""
-    return getattr(settings, "SEARCH_CONFIG", "english")
-
-
-class StripTags(Func):
-    """HTML as plain text: every tag replaced by a space (quoted `>` in attributes allowed)."""
-
-    function = "REGEXP_REPLACE"
-    output_field = models.TextField()
-
-    def __init__(self, expression):
-        super().__init__(
-            expression, Value("<([^>\"']|\"[^\"]*\"|'[^']*')*>"), Value(" "), Value("g")
-        )
-
-
-def bylines_prefetch():
-    """Each story's bylines with their authors, for `credited_authors` in lists: one query."""
-    return models.Prefetch("bylines", Byline.objects.select_related("author"))
-
-
-class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """What readers may see: published, with a publication time that has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
-
-    def visible_to(self, user):
-        """What `user` may open on staff pages (admin, history, preview): editors every story,
-        writers their own, moderators (view rights only) what readers already see."""
-        if user.has_perm("articles.publish_article"):
-            return self
-        if user.has_perm("articles.add_article"):
-            return self.filter(author_id=user.pk)
-        if user.has_perm("articles.view_article"):
-            return self.published()
-        return self.none()
-
-    def for_listing(self):
-        """For lists of stories: with their section and writer, without the text they do
-        not show (a story's body is most of its row)."""
-        return self.select_related("category", "author").defer("body", "search_vector")
-
-    def most_read(self, since):
-        """Stories read since `since`, most read first, with their page views as `read_count`
-        (hourly ArticleView rows, so the window starts at the first whole hour after `since`)."""
-        return (
-            self.filter(views__hour__gte=since)
-            .annotate(read_count=models.Sum("views__count"))
-            .order_by("-read_count", "-published_at", "-id")
-        )
-
-    def with_corrections(self):
-        """Each story's corrections and updates, read by `Article.notes`, fetched inside the
-        same query as JSON: most stories have none, and a separate query would cost every
-        story page one more round trip for nothing."""
-        notes = (
-            Correction.objects.filter(article=OuterRef("pk"))
-            .order_by()
-            .values("article")
-            .annotate(
-                notes=StringAgg(
-                    Cast(
-                        JSONObject(id="id", kind="kind", text="text", created_at="created_at"),
-                        models.TextField(),
-                    ),
-                    Value(","),
-                )
-            )
-            .values("notes")
-        )
-        return self.annotate(notes_json=Subquery(notes))
-
-    def with_bylines(self):
-        return self.prefetch_related(bylines_prefetch())
-
-    def related_to(self, article):
-        """Other stories, those sharing most tags with `article` first, then its section's.
-
-        One query; ties go to the same section, then to the newest. Only stories published
-        within RELATED_WINDOW of it are candidates: news is related in time as well as in
-        subject, and counting shared tags over the whole archive would cost every story page
-        a scan of it.
-        """
-        related, tagged = self._relatedness(article)
-        return related.filter(
-            Q(category_id=article.category_id) | Q(Exists(tagged)),
-            published_at__gte=article.published_at - RELATED_WINDOW,
-            published_at__lte=article.published_at + RELATED_WINDOW,
-        ).order_by(*RELATED_ORDER)
-
-    def _relatedness(self, article):
-        """Other stories than `article`, annotated with what related_to() ranks them by; and
-        the subquery of their tags shared with it."""
-        tag_ids = [tag.pk for tag in article.tags.all()]  # prefetch `tags` to save a query
-        # Per candidate, an index lookup of its tagged items: no join of every tagged story.
-        tagged = Article.tags.through.objects.filter(
-            content_type__app_label="articles",
-            content_type__model="article",
-            object_id=OuterRef("pk"),
-            tag_id__in=tag_ids,
-        )
-        shared_tags = Coalesce(
-            Subquery(tagged.order_by().values("object_id").annotate(n=Count("*")).values("n")),
-            0,
-        )
-        same_section = models.Case(models.When(category_id=article.category_id, then=1), default=0)
-        related = self.exclude(pk=article.pk).annotate(
-            shared_tags=shared_tags, same_section=same_section
-        )
-        return related, tagged
-
-    def around(self, article, related):
-        """Stories to read next, in one query: the first `related` of related_to(article), in
-        that order, filled up with the section's older stories when fewer are related; then
-        its previous and next stories in its section, which are marked with `neighbour` (-1
-        previous, 1 next, 0 neither).
-
-        The neighbours are looked for over the whole archive, not within RELATED_WINDOW: a
-        story always links to the section's nearest older and newer ones. Each is one walk
-        of `article_section_order_idx` (section, status, date, id), however old the story.
-        """
-        in_section = self.filter(category_id=article.category_id)
-        previous = Subquery(in_section.before(article).values("pk")[:1])
-        following = Subquery(in_section.after(article).values("pk")[:1])
-        related_stories, _ = self._relatedness(article)
-        top = self.related_to(article).values("pk")[:related]
-        # An old story has nothing published near it: its section's older ones stand in.
-        older = in_section.before(article).values("pk")[:related]
-        rank = models.Case(
-            models.When(pk__in=top, then=2), models.When(pk__in=older, then=1), default=0
-        )
-        # The related order (rank, then related_to()'s) puts the top `related` rows first,
-        # whatever neighbours are fetched with them.
-        return (
-            related_stories.filter(
-                Q(pk__in=top) | Q(pk__in=older) | Q(pk=previous) | Q(pk=following)
-            )
-            .annotate(
-                related_rank=rank,
-                neighbour=models.Case(
-                    models.When(pk=previous, then=-1),
-                    models.When(pk=following, then=1),
-                    default=0,
-                ),
-            )
-            .order_by("-related_rank", *RELATED_ORDER)
-        )
-
-    def before(self, article):
-        """Stories published before `article` (same time: lower id), the nearest first.
-
-        `published_at <= …` on its own lets the database start its index walk at the story."""
-        return self.filter(
-            Q(published_at__lt=article.published_at) | Q(pk__lt=article.pk),
-            published_at__lte=article.published_at,
-        ).order_by("-published_at", "-id")
-
-    def after(self, article):
-        """Stories published after `article` (same time: higher id), the nearest first."""
-        return self.filter(
-            Q(published_at__gt=article.published_at) | Q(pk__gt=article.pk),
-            published_at__gte=article.published_at,
-        ).order_by("published_at", "id")
-
-    def latest_per_category(self, per_category, recent=800):
-        """The newest `per_category` stories of every category with stories among the
-        `recent` newest, in one query.
-
-        Ranking the whole archive by category would read every story on every front page;
-        a section with nothing among the newest `recent` stories is not news today.
-        """
-        cutoff = self.order_by("-published_at", "-id").values("published_at")[recent - 1 : recent]
-        since = Coalesce(Subquery(cutoff), Value(EPOCH, output_field=models.DateTimeField()))
-        ranked = self.filter(published_at__gte=since).annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=F("category_id"),
-                order_by=F("published_at").desc(),
-            )
-        )
-        return ranked.filter(rank__lte=per_category).order_by("category_id", "rank")
-
-    def month_counts(self):
-        """{"month", "count", "published", "revised", "corrected"} per month, newest first:
-        how many stories it has (for the archives) and its newest publication, revision and
-        correction (for the sitemaps)."""
-        return (
-            self.annotate(month=TruncMonth("published_at"))
-            .values("month")
-            .annotate(
-                count=Count("id", distinct=True),
-                published=Max("published_at"),
-                revised=Max("revised_at"),
-                corrected=Max("corrections__created_at"),
-            )
-            .order_by("-month")
-        )
-
-    def update_search_vector(self):
-        """Refill `search_vector` of these stories in one UPDATE; PostgreSQL only, else a no-op.
-
-        Weights: title A; standfirst and tags B; body text C (see `search.py` for ranking).
-        """
-        if connections[self.db].vendor != "postgresql":
-            return 0
-        config = search_config()
-        tag_names = Article.objects.filter(pk=OuterRef("pk")).annotate(
-            names=StringAgg("tags__name", Value(" "))
-        )
-        return self.update(
-            search_vector=(
-                SearchVector("title", config=config, weight="A")
-                + SearchVector("standfirst", config=config, weight="B")
-                + SearchVector(StripTags("body"), config=config, weight="C")
-                + SearchVector(Subquery(tag_names.values("names")), config=config, weight="B")
-            )
-        )
 
 
 # How both databases name the one-lead rule when a save breaks it.
@@ -436,11 +203,24 @@ class Article(models.Model):
                     raise
 
     def get_absolute_url(self):
-        day = timezone.localdate(self.published_at)
+        return self.address(self.published_at, self.slug)
+
+    @staticmethod
+    def address(published_at, slug):
+        """A story's address (percent-encoded) for its publication time and slug."""
+        day = timezone.localdate(published_at)
         return reverse(
             "articles:detail",
-            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
+            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": slug},
         )
+
+    def _keep_old_address(self, saved):
+        """A published address keeps working after the slug changes (articles/redirects.py);
+        the address the story has now is never a redirect."""
+        Redirect.objects.filter(old_path=unquote(self.get_absolute_url())).delete()
+        if saved.get("is_public") and saved["slug"] != self.slug:
+            old = self.address(saved["published_at"], saved["slug"])
+            Redirect.objects.remember(unquote(old), self)
 
     def _unmark_other_lead(self):
         # Saved, not updated in bulk: the old lead's history records that it lost the mark.
@@ -486,17 +266,8 @@ class Article(models.Model):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
-        Article.objects.using(self._state.db).filter(pk=self.pk).update_search_vector()
-        SlugRedirect.objects.filter(old_slug=self.slug).delete()
-        if saved.get("is_public") and saved["slug"] != self.slug:
-            # A published address keeps working after the slug changes.
-            SlugRedirect.objects.update_or_create(
-                old_slug=saved["slug"], defaults={"article": self}
-            )
-        if self.featured_image and self.featured_image.name != saved.get("featured_image"):
-            # Resize once, after the upload is safely stored, never while a reader waits.
-            # robust: a failed resize is logged; it must not undo or fail the editor's save.
-            transaction.on_commit(partial(generate_renditions, self.featured_image), robust=True)
+        # Its search vector, old address, renditions and the page cache: articles/signals.py,
+        # from post_save, which still sees the stored state in `_saved`.
         self._remember_saved_state()
 
     @classmethod
@@ -514,11 +285,8 @@ class Article(models.Model):
         self._saved["featured_image"] = getattr(fields.get("featured_image"), "name", None) or (
             fields.get("featured_image")
         )
-        self._saved["is_public"] = (
-            fields.get("status") == self.Status.PUBLISHED
-            and fields.get("published_at") is not None
-            and fields["published_at"] <= timezone.now()
-        )
+        status, published_at = fields.get("status"), fields.get("published_at")
+        self._saved["is_public"] = self.is_public_at(status, published_at)
 
     @property
     def was_public(self):
@@ -549,13 +317,44 @@ class Article(models.Model):
                 {"featured_image_alt": "Describe the image for readers who cannot see it."}
             )
 
+    # What "public" means, written once: readers see a story that is published and whose
+    # publication time has come. public_q() for queries, is_public_at() for values in hand.
+    @classmethod
+    def public_q(cls, now=None, prefix=""):
+        """The rule as a filter; `prefix` applies it across a relation ("articles__")."""
+        return Q(
+            **{
+                f"{prefix}status": cls.Status.PUBLISHED,
+                f"{prefix}published_at__lte": now or timezone.now(),
+            }
+        )
+
+    @classmethod
+    def scheduled_q(cls, now=None, prefix=""):
+        """Published, but not public yet: its time has not come."""
+        return Q(
+            **{
+                f"{prefix}status": cls.Status.PUBLISHED,
+                f"{prefix}published_at__gt": now or timezone.now(),
+            }
+        )
+
+    @classmethod
+    def is_public_at(cls, status, published_at, now=None):
+        """The rule of public_q() for a status and a publication time in hand."""
+        return (
+            status == cls.Status.PUBLISHED
+            and published_at is not None
+            and published_at <= (now or timezone.now())
+        )
+
     @property
     def is_public(self):
-        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+        return self.is_public_at(self.status, self.published_at)
 
     @property
     def is_scheduled(self):
-        return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+        return self.status == self.Status.PUBLISHED and not self.is_public
 
     @property
     def state_label(self):
@@ -614,24 +413,10 @@ class Article(models.Model):
         return max(1, round(words / WORDS_PER_MINUTE))
 
 
-# Candidates for a story's related stories are published this close to it.
-RELATED_WINDOW = datetime.timedelta(days=90)
-# Most shared tags first, then the same section, then the newest.
-RELATED_ORDER = ("-shared_tags", "-same_section", "-published_at", "-id")
-# Earlier than any story.
-EPOCH = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
-
 # Changing these after publication is a revision readers are told about ("Updated …").
 REVISED_FIELDS = ("title", "standfirst", "body")
 # An adult's average silent reading speed of news text.
 WORDS_PER_MINUTE = 230
-
-
-@receiver(m2m_changed, sender=Article.tags.through)
-def update_search_vector_of_tags(sender, instance, action, **kwargs):
-    """Tags are searchable: refill the story's search vector when its tags change."""
-    if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, Article):
-        Article.objects.using(kwargs["using"]).filter(pk=instance.pk).update_search_vector()
 
 
 class Author(models.Model):
@@ -713,27 +498,6 @@ class ArticleView(models.Model):
         return f"{self.article} at {self.hour:%Y-%m-%d %H}:00: {self.count}"
 
 
-class SlugRedirect(models.Model):
-    """An old slug of a published story, so links shared before a rename keep working."""
-
-    old_slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self):
-        return f"{self.old_slug} → {self.article.slug}"
-
-
-class LegacyRedirect(models.Model):
-    """An address the story had on the site it was imported from (e.g. WordPress)."""
-
-    old_path = models.CharField(max_length=500, unique=True)
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="legacy_paths")
-
-    def __str__(self):
-        return f"{self.old_path} → {self.article_id}"
-
-
 PLACEHOLDER_SUMMARY = (
     "Lorem ipsum dolor sit amet, consectetur adipiscing elit. Sed do eiusmod tempor "
     "incididunt ut labore et dolore magna aliqua. Edit this text in the admin, under About."
@@ -780,3 +544,6 @@ class About(models.Model):
 
 # Images inside story bodies live beside their upload view and page rewrite.
 from .body_images import BodyImage  # noqa: F401
+
+# Old addresses of stories live beside the fallback that answers them.
+from .redirects import Redirect

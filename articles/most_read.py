@@ -32,9 +32,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from pagecache.generations import content_generation
+
 from .client_address import bucket, client_address, parse_ip
 from .models import Article, ArticleView
-from .page_cache import content_generation
 
 # Counts older than this that were never flushed (no flush for a day) are given up.
 KEEP = timedelta(hours=25)

@@ -1,8 +1,8 @@
 """Search: full text on PostgreSQL, a plain word match on other databases (SQLite).
 
 On PostgreSQL stories are found through the stored, GIN-indexed `Article.search_vector`
-(title weighted A, standfirst and tags B, body C; kept current by `Article.save()`, a tag
-signal and the `update_search_index` command), with `websearch` syntax ("quoted phrases",
+(title weighted A, standfirst and tags B, body C; kept current by articles/signals.py, once
+per change, and the `update_search_index` command), with `websearch` syntax ("quoted phrases",
 -word, or), ranked, with highlighted snippets and, when little is found, a spelling
 suggestion from headlines (pg_trgm). Elsewhere every word or phrase must occur somewhere in
 the story, newest first: enough to develop with.
@@ -30,8 +30,11 @@ from django.shortcuts import render
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from .models import Article, Author, Category, StripTags, search_config
-from .page_cache import FREE_TEXT, cached_count, reader_page
+from pagecache.generations import cached_count
+from pagecache.pages import FREE_TEXT, reader_page
+
+from .models import Article, Author, Category
+from .querysets import StripTags, search_config
 
 MAX_QUERY_LENGTH = 200
 # With fewer exact matches than this, PostgreSQL looks for a better spelling.
@@ -181,7 +184,7 @@ SEARCH_PARAMS = (*SearchForm.base_fields, "page")
 
 
 # Every field is free text (what readers search for has no end): such pages are cached only
-# within page_cache.OPEN_ENDED_PAGES, and never labelled public; /search/ alone is the form.
+# within pagecache.middleware.OPEN_ENDED_PAGES, and never labelled public; /search/ alone is the form.
 @reader_page(params=dict.fromkeys(SEARCH_PARAMS, FREE_TEXT))
 def search(request):
     # PostgreSQL refuses NUL characters, and no reader means to type one.

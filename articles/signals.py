@@ -1,19 +1,108 @@
-"""What readers see changed: raise the page cache's generation (see page_cache.py).
+"""A story's side effects beyond its own row, in one place.
 
-Only changes readers could see: a writer saving a draft over and over (with its bylines,
-corrections and tags) must not empty the whole page cache each time. A story counts when it is
-published or scheduled now (a scheduled one moves "next due") or was public before the save.
+- its search vector: title, standfirst, body and tags (PostgreSQL full-text search);
+- its old address, when the slug of a published story changes (articles/redirects.py);
+- renditions of a new featured image;
+- the page cache, told that what readers see changed (pagecache/generations.py).
+
+Each is run once per change however many rows the change touches. A change made inside
+`collected()` (the admin wraps each save, revert and bulk action in one) has its effects
+collected while it is made, by database connection, and run once when the outermost block ends,
+still inside its transaction: one admin save of a story with new tags, bylines and corrections
+writes the search vector once and raises the page cache's generation once. A change made
+outside one (a script, the shell, a test) is a change of its own: its effects run at once.
+
+Raising the generation once means one content_changed(): the page cache raises the number
+then, and again when the transaction commits (a reader between the two would otherwise cache
+the old content under the new number). Renditions wait for the commit too: an image is resized
+only once the story holding it is stored for good, and a failed resize must not undo the save.
+
+Only changes readers could see reach the page cache: a writer saving a draft over and over
+(with its bylines, corrections and tags) must not empty the whole page cache each time. A story
+counts when it is published or scheduled now (a scheduled one moves "next due") or was public
+before the save.
 """
 
+from contextlib import contextmanager
+from functools import partial
+
+from asgiref.local import Local
 from django.contrib.contenttypes.models import ContentType
+from django.db import router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
+from pagecache.generations import content_changed
+
+from .images import generate_renditions
 from .models import About, Article, Author, Byline, Category, Correction
-from .page_cache import content_changed
 
 SHOWN_TO_READERS = (Category, About, Author)
+
+
+class Changes:
+    """What one change has done so far that needs an effect beyond its rows."""
+
+    def __init__(self):
+        self.shown = False  # Readers could see it: the page cache must be told.
+        self.stories = set()  # Stories whose search vector is to be written again.
+        self.images = {}  # Featured images to make renditions of, by file name.
+
+    def run(self, using):
+        if self.stories:
+            stories = Article.objects.using(using).filter(pk__in=self.stories)
+            stories.update_search_vector()  # One UPDATE for them all.
+        for image in self.images.values():
+            # robust: a failed resize is logged; it must not fail the editor's request.
+            transaction.on_commit(partial(generate_renditions, image), using=using, robust=True)
+        if self.shown:
+            content_changed(using)
+
+
+# The changes being collected, {database alias: Changes}, per thread: as Django's connections.
+_collecting = Local()
+
+
+def _open_changes():
+    if not hasattr(_collecting, "changes"):
+        _collecting.changes = {}
+    return _collecting.changes
+
+
+@contextmanager
+def collected(using=None):
+    """A transaction whose changes to stories have their side effects run once, at its end
+    (still inside it). Nested blocks join the outermost one. An error discards what was
+    collected with the rest of the transaction; what a savepoint rolled back inside it had
+    recorded is kept, which is safe: every effect reads the stored state when it runs."""
+    using = using or router.db_for_write(Article)
+    open_changes = _open_changes()
+    if using in open_changes:  # Part of a change already being collected.
+        with transaction.atomic(using=using):
+            yield
+        return
+    open_changes[using] = changes = Changes()
+    try:
+        with transaction.atomic(using=using):
+            yield
+            del open_changes[using]  # Whatever the effects themselves save is a change of its own.
+            changes.run(using)
+    finally:
+        open_changes.pop(using, None)
+
+
+def _record(using, *, shown=False, stories=(), image=None):
+    changes = _open_changes().get(using)
+    at_once = changes is None
+    if at_once:
+        changes = Changes()
+    changes.shown |= shown
+    changes.stories.update(stories)
+    if image is not None:
+        changes.images[image.name] = image
+    if at_once:
+        changes.run(using)
 
 
 def is_or_was_shown(article):
@@ -30,8 +119,6 @@ def _tagged_story_shown(tagged_item):
 def _shown(sender, instance, created):
     if sender in SHOWN_TO_READERS:
         return True
-    if sender is Article:
-        return is_or_was_shown(instance)
     if sender in (Byline, Correction):
         return is_or_was_shown(instance.article)
     if sender is TaggedItem:
@@ -41,16 +128,42 @@ def _shown(sender, instance, created):
     return False
 
 
+@receiver(post_save, sender=Article)
+def story_saved(sender, instance, using, raw=False, **kwargs):
+    if raw:  # Loaded as it was stored (loaddata, import_site): shown, nothing to derive.
+        _record(using, shown=is_or_was_shown(instance))
+        return
+    saved = getattr(instance, "_saved", {})  # The stored state before this save.
+    instance._keep_old_address(saved)  # In the transaction: the old link never breaks.
+    image = instance.featured_image
+    new_image = image and image.name != saved.get("featured_image")
+    _record(
+        using,
+        shown=is_or_was_shown(instance),
+        stories=[instance.pk],
+        image=image if new_image else None,
+    )
+
+
+@receiver(post_delete, sender=Article)
+def story_deleted(sender, instance, using, **kwargs):
+    if is_or_was_shown(instance):
+        _record(using, shown=True)
+
+
 @receiver(post_save)
 @receiver(post_delete)
 def model_changed(sender, instance, using, created=False, **kwargs):
+    """Anything else readers see: sections, About, authors, bylines, corrections, tags."""
     if _shown(sender, instance, created):
-        content_changed(using)
+        _record(using, shown=True)
 
 
 @receiver(m2m_changed, sender=Article.tags.through)
-def tags_changed(sender, instance, action, reverse, using, **kwargs):
+def tags_changed(sender, instance, action, reverse, using, pk_set=None, **kwargs):
     if not action.startswith("post_"):
         return
-    if reverse or is_or_was_shown(instance):  # reverse: a tag's stories changed, whichever.
-        content_changed(using)
+    if reverse:  # A tag's stories changed, whichever they are.
+        _record(using, shown=True, stories=pk_set or ())
+    else:  # Tags are searchable: the story's vector is written again.
+        _record(using, shown=is_or_was_shown(instance), stories=[instance.pk])

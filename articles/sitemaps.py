@@ -19,8 +19,10 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from taggit.models import Tag
 
+from pagecache.pages import PAGE_NUMBER, reader_page
+
+from .furniture import months_with_stories, site_furniture
 from .models import About, Article, Author, Category
-from .page_cache import PAGE_NUMBER, months_with_stories, reader_page, site_furniture
 from .templatetags.seo_tags import absolute_url
 
 SITEMAP_MAX_AGE = 60 * 60

@@ -13,19 +13,16 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
-from .models import Article, Author, Category, SlugRedirect, bylines_prefetch
-from .page_cache import (
-    FREE_TEXT,
-    PAGINATED,
-    cached_count,
-    months_with_stories,
-    reader_page,
-    site_furniture,
-)
+from pagecache.generations import cached_count
+from pagecache.pages import FREE_TEXT, PAGINATED, reader_page
+
+from .furniture import months_with_stories, site_furniture
+from .models import Article, Author, Category
+from .pages import render_article_page
+from .querysets import bylines_prefetch
 
 FRONT_PAGE_LATEST = 6
 FRONT_PAGE_PER_CATEGORY = 4
-RELATED_STORIES = 4
 
 
 @reader_page
@@ -99,34 +96,13 @@ class ArticleDetail(DetailView):
             day = datetime.date(kwargs["year"], kwargs["month"], kwargs["day"])
         except ValueError:
             raise Http404("No such date.") from None
-        try:
-            self.object = self.get_object()
-        except Http404:
-            # A story renamed after publication keeps its old address as a redirect.
-            moved = SlugRedirect.objects.filter(old_slug=kwargs["slug"]).select_related("article")
-            old = moved.first()
-            if old and old.article.is_public:
-                return redirect(old.article, permanent=True)
-            raise
+        # A 404 here may still be a renamed story's old address: articles/redirects.py.
+        self.object = self.get_object()
         # The date is part of the address for readers, not for lookup: if the story's date
         # changed since a link was shared, send the reader to where it lives now.
         if timezone.localdate(self.object.published_at) != day:
             return redirect(self.object, permanent=True)
-        return self.render_to_response(self.get_context_data(object=self.object))
-
-    def get_context_data(self, **kwargs):
-        article = self.object
-        stories = list(
-            Article.objects.published().for_listing().around(article, related=RELATED_STORIES)
-        )
-        neighbours = {story.neighbour: story for story in stories if story.neighbour}
-        return super().get_context_data(
-            current_category=article.category,
-            related=stories[:RELATED_STORIES],
-            previous_story=neighbours.get(-1),
-            next_story=neighbours.get(1),
-            **kwargs,
-        )
+        return render_article_page(request, self.object)
 
 
 @method_decorator(never_cache, name="dispatch")
