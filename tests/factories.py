@@ -1,5 +1,6 @@
 """Small factories, one per model: each makes a valid object and takes overrides."""
 
+import importlib
 import io
 import itertools
 from datetime import timedelta
@@ -7,6 +8,8 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from PIL import Image
 
@@ -14,6 +17,26 @@ from articles.models import Article, Category
 from comments.models import Comment
 
 _sequence = itertools.count(1)
+
+# What `migrate` gives every new database: the groups and their permissions, each step run on
+# the models as they were at its migration (later migrations removed some of those models).
+ROLE_MIGRATIONS = [
+    ("articles", "0002_editors_group", "create_editors"),
+    ("articles", "0004_roles", "grant"),
+    ("articles", "0013_redirect", "grant_redirects"),
+    ("articles", "0014_remove_old_redirects", "forget_content_types"),
+    ("comments", "0002_moderators_group", "create_moderators"),
+]
+
+
+def make_roles():
+    """Make the groups again as the migrations did, after a test emptied the database (a
+    live-server test does, the role groups included)."""
+    loader = MigrationLoader(connection)
+    for app_label, name, function in ROLE_MIGRATIONS:
+        state = loader.project_state((app_label, name))
+        step = getattr(importlib.import_module(f"{app_label}.migrations.{name}"), function)
+        step(state.apps, None)
 
 
 def make_user(username=None, groups=(), **fields):

@@ -2,31 +2,22 @@
 
 import re
 from datetime import timedelta
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from .factories import make_article, make_category, make_user
+from .factories import make_article, make_category, make_roles, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-ROLE_MIGRATIONS = [
-    ("articles.migrations.0002_editors_group", "create_editors"),
-    ("articles.migrations.0004_roles", "grant"),
-    ("comments.migrations.0002_moderators_group", "create_moderators"),
-]
 
 
 @pytest.fixture(autouse=True)
 def roles():
     """A live-server test empties the database after itself, the groups the data migrations
     made included: make them again, the same way, before each test."""
-    for module, function in ROLE_MIGRATIONS:
-        getattr(import_module(module), function)(apps, None)
+    make_roles()
 
 
 @pytest.fixture

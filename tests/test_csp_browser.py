@@ -2,25 +2,17 @@
 makes the browser refuse anything (a refused script or style is a broken page)."""
 
 from datetime import timedelta
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article
 from comments.models import Comment
 
-from .factories import make_article, make_category, make_user
+from .factories import make_article, make_category, make_roles, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-ROLE_MIGRATIONS = [
-    ("articles.migrations.0002_editors_group", "create_editors"),
-    ("articles.migrations.0004_roles", "grant"),
-    ("comments.migrations.0002_moderators_group", "create_moderators"),
-]
 
 # Runs in every document before the page's own scripts (Playwright injects it outside the
 # page's CSP) and keeps each violation the browser reports.
@@ -38,8 +30,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 def roles():
     """A live-server test empties the database after itself, the groups the data migrations
     made included: make them again, the same way, before each test."""
-    for module, function in ROLE_MIGRATIONS:
-        getattr(import_module(module), function)(apps, None)
+    make_roles()
 
 
 # What Chromium writes to the console when it refuses something for a policy, or cannot read

@@ -3,18 +3,16 @@ it stays in review; a writer and a moderator who post the revert form for a stor
 not change, even without the page offering it, leave the story as it was."""
 
 from datetime import timedelta
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article
 
-from .factories import make_article, make_user
-from .test_browser import ROLE_MIGRATIONS, sign_in
+from .factories import make_article, make_roles, make_user
+from .test_browser import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,8 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def roles():
     """The live server empties the database after each test, groups included: make them again."""
-    for module, function in ROLE_MIGRATIONS:
-        getattr(import_module(module), function)(apps, None)
+    make_roles()
 
 
 def story_with_history(author, title, **today):

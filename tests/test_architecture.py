@@ -1,0 +1,80 @@
+"""The floors hold: import-linter's contracts (pyproject.toml) pass on the code as it is, and
+fail the moment an arrow runs the wrong way. `make test` runs `lint-imports` itself; these
+tests prove the contracts are not vacuous."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = [
+    "newsroom",
+    "pagecache",
+    "articles",
+    "comments",
+    "demo",
+    "wordpress",
+    "transfer",
+    "roles",
+]
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+
+
+def lint_imports(tree):
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"],
+        check=False,
+        cwd=tree,
+        env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """A copy of the site's Python packages and its contracts."""
+    for package in PACKAGES:
+        shutil.copytree(
+            ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    return tmp_path
+
+
+def add_line(path, line):
+    path.write_text(path.read_text() + f"\n{line}\n")
+
+
+def test_the_contracts_hold_for_the_code_as_it_is(tree):
+    result = lint_imports(tree)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "contract"),
+    [
+        (
+            "articles/models.py",
+            "from comments import models as _",
+            "articles never imports comments",
+        ),
+        ("pagecache/middleware.py", "import articles.models", "The page cache knows no app"),
+        ("articles/views.py", "from newsroom import settings as _", "No app imports the config"),
+        ("comments/views.py", "from articles import views as _", "comments import no view"),
+        ("articles/feeds.py", "import wordpress.importer", "Floors"),
+    ],
+)
+def test_an_arrow_the_wrong_way_breaks_a_contract(tree, module, line, contract):
+    add_line(tree / module, line)
+
+    result = lint_imports(tree)
+
+    assert result.returncode != 0
+    assert f"{contract}" in result.stdout
+    assert "BROKEN" in result.stdout
