@@ -31,11 +31,14 @@ PUBLIC_PAGES = {
     "front": "/",
     "article": "/{lead}",
     "category": "/category/world/",
+    "tag": "/tag/tungsten/",
     "archive": "/archive/",
     "search": "/search/?q=tungsten",
     "about": "/about/",
 }
 WIDTHS = {"phone": 375, "desktop": 1280}
+# Light is the README's default picture; dark ones are saved beside it as NAME-WIDTH-dark.png.
+SCHEMES = {"light": "", "dark": "-dark"}
 LEAD_URL = (
     "from articles.models import Article; "
     "print(Article.objects.published().filter(is_featured=True).first().get_absolute_url())"
@@ -111,11 +114,14 @@ def main():
                 executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
             )
             for width_name, width in WIDTHS.items():
-                page = browser.new_page(viewport={"width": width, "height": 900})
-                for name, path in PUBLIC_PAGES.items():
-                    page.goto(base + path.format(lead=lead.lstrip("/")))
-                    page.screenshot(path=OUT / f"{name}-{width_name}.png")
-                page.close()
+                for scheme, suffix in SCHEMES.items():
+                    page = browser.new_page(
+                        viewport={"width": width, "height": 900}, color_scheme=scheme
+                    )
+                    for name, path in PUBLIC_PAGES.items():
+                        page.goto(base + path.format(lead=lead.lstrip("/")))
+                        page.screenshot(path=OUT / f"{name}-{width_name}{suffix}.png")
+                    page.close()
 
             admin = browser.new_page(viewport={"width": 1280, "height": 800})
             sign_in(admin, base, "editor", "demo-editor-pass")
@@ -132,10 +138,12 @@ def main():
             admin.screenshot(path=OUT / "admin-article-history.png")
             admin.close()
 
-            queue = browser.new_page(viewport={"width": 1280, "height": 700})
-            sign_in(queue, base, "moderator", "demo-moderator-pass")
-            queue.goto(base + "/admin/comments/comment/")
-            queue.screenshot(path=OUT / "moderation-queue.png")
+            for name, width in {"moderation-queue": 1280, "moderation-queue-phone": 375}.items():
+                queue = browser.new_page(viewport={"width": width, "height": 700})
+                sign_in(queue, base, "moderator", "demo-moderator-pass")
+                queue.goto(base + "/admin/comments/comment/")
+                queue.screenshot(path=OUT / f"{name}.png")
+                queue.close()
             browser.close()
     finally:
         server.terminate()
