@@ -40,7 +40,14 @@ def free_port():
 
 class Forwarder:
     """A TCP forwarder from 127.0.0.1:port to a server, which a test stops (the server "goes
-    away": every open connection is cut and new ones are refused) and starts again."""
+    away": every open connection is cut and new ones are refused) and starts again, or makes
+    hang (from then on nothing reaches the server, on open connections or new ones, and
+    nothing comes back)."""
+
+    hanging = False
+
+    def hang(self):
+        self.hanging = True
 
     def __init__(self, target):
         self.target = target
@@ -75,6 +82,10 @@ class Forwarder:
                 client, _ = listener.accept()
             except OSError:
                 return  # Stopped.
+            if self.hanging:
+                with self.lock:
+                    self.sockets.add(client)  # Held open, never answered.
+                continue
             try:
                 server = socket.create_connection(self.target, timeout=5)
             except OSError:
@@ -85,11 +96,11 @@ class Forwarder:
             for source, sink in ((client, server), (server, client)):
                 threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
 
-    @staticmethod
-    def _pipe(source, sink):
+    def _pipe(self, source, sink):
         try:
             while data := source.recv(65536):
-                sink.sendall(data)
+                if not self.hanging:
+                    sink.sendall(data)
         except OSError:
             pass
         finally:

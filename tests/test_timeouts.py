@@ -1,11 +1,9 @@
 """A database that hangs, a slow statement, a Redis out of memory: readers get a quick answer
 (the 503 page, or the page served uncached), never a worker held until gunicorn kills it."""
 
-import contextlib
 import logging
 import socket
 import subprocess
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -61,44 +59,6 @@ def hung_database():
     listener.close()
 
 
-class HangingForwarder(Forwarder):
-    """test_faults.Forwarder, which a test can also make hang: from then on nothing reaches the
-    server, on open connections or new ones, and nothing comes back."""
-
-    hanging = False
-
-    def hang(self):
-        self.hanging = True
-
-    def _accept(self, listener):
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return  # Stopped.
-            if self.hanging:
-                with self.lock:
-                    self.sockets.add(client)  # Held open, never answered.
-                continue
-            server = socket.create_connection(self.target, timeout=5)
-            with self.lock:
-                self.sockets |= {client, server}
-            for source, sink in ((client, server), (server, client)):
-                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
-
-    def _pipe(self, source, sink):
-        try:
-            while data := source.recv(65536):
-                if not self.hanging:
-                    sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (source, sink):
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-
-
 # --- The database hangs -----------------------------------------------------------------------
 
 
@@ -135,7 +95,7 @@ def test_a_hung_database_costs_one_connect_timeout_then_the_503_comes_at_once(
 def test_cached_pages_are_served_while_the_database_hangs(transactional_db, tmp_path):
     make_article(title="Served from the page cache")
     database = connection.settings_dict
-    forwarder = HangingForwarder((database["HOST"] or "127.0.0.1", int(database["PORT"] or 5432)))
+    forwarder = Forwarder((database["HOST"] or "127.0.0.1", int(database["PORT"] or 5432)))
     forwarder.start()
     url = f"postgres://{database['USER']}@127.0.0.1:{forwarder.port}/{database['NAME']}"
     site = Site(tmp_path, url, DATABASE_RETRY_PAUSE="60")
