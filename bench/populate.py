@@ -17,79 +17,33 @@ import random
 import secrets
 import sys
 import time
-from contextlib import contextmanager
 from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
 
+from bulk import (  # bench/bulk.py
+    COPY_BATCH,
+    Copier,
+    fill_search_index,
+    indexes_set_aside,
+    no_style,
+)
+from vocabulary import (  # bench/vocabulary.py: the words stories and comments are made of
+    ACTIONS,
+    CATEGORY_NAMES,
+    COMMENT_NAMES,
+    COMMENT_SENTENCES,
+    FIRST_NAMES,
+    LAST_NAMES,
+    PLACES,
+    SUBJECTS,
+    TOPICS,
+    WORDS,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
 FEATURED_IMAGE = "bench/featured.jpg"
-COPY_BATCH = 5_000
-TEMPORARY_INDEX = "bench_populate_taggeditem_bigint"
-
-
-def words(text):
-    return tuple(text.split())
-
-
-PLACES = words(
-    "Kazakhstan Almaty Astana Uzbekistan Tashkent Kyrgyzstan Bishkek Tajikistan Turkmenistan "
-    "Mongolia China Russia Turkey Iran Azerbaijan Georgia Armenia Europe Brussels Berlin Paris "
-    "London Washington Beijing Moscow Ankara Tehran Baku Tbilisi Delhi Tokyo Seoul Caspian Aral"
-)
-SUBJECTS = words(
-    "government parliament ministry central-bank court city-council opposition army police "
-    "farmers teachers doctors miners students investors exporters airline railway utility "
-    "regulator union scientists"
-)
-ACTIONS = words(
-    "approves rejects delays announces unveils questions defends expands cuts raises suspends "
-    "reviews backs opposes revives"
-)
-TOPICS = words(
-    "budget election reform tariffs pipeline railway wheat harvest pension inflation currency "
-    "drought water treaty visa rules mining licences grain exports oil output gas prices housing "
-    "plan school funding hospital upgrade tax rules wage deal border crossing power grid"
-)
-WORDS = words(
-    "the of and to in a is that for on was with as by at from it an be this which have are has "
-    "were not but or its their more after year years new said people government minister "
-    "country region market prices election officials report city would could about million "
-    "percent first last week month time water energy trade border workers plan project budget "
-    "public local national president parliament since against while where between under "
-    "economy growth bank investment schools hospitals farmers harvest weather rain river "
-    "mountains road railway airport exports imports oil gas coal wheat cotton tourism reform "
-    "court law police security talks agreement meeting visit statement spokesman analysts "
-    "residents families children students teachers doctors prices wages costs tax income"
-)
-CATEGORY_NAMES = words(
-    "World Politics Business Economy Markets Energy Technology Science Health Education "
-    "Environment Climate Culture Arts Books Film Music Sport Football Travel Food Opinion "
-    "Analysis Interviews Features Investigations Local Regions Cities Society Religion Law "
-    "Crime Transport Agriculture Mining Media Weather Obituaries Letters"
-)
-FIRST_NAMES = words(
-    "Asel Dana Aruzhan Nurlan Yerlan Madina Timur Aigerim Dias Saule Ruslan Zarina Daniyar "
-    "Kamila Arman Elena Oleg Maria Ivan Anna"
-)
-LAST_NAMES = words(
-    "Nurlanova Abenov Seitkali Omarova Kassymov Zhunusova Bekov Tulegenova Iskakov Sadykova "
-    "Petrova Smirnov Karimova Yusupov Alieva"
-)
-COMMENT_NAMES = (*FIRST_NAMES, "Reader", "Observer", "Anon", "Local", "Expat", "Teacher")
-COMMENT_SENTENCES = (
-    "Thank you for this clear report.",
-    "I have lived here twenty years and never seen prices like this.",
-    "Who will pay for all of this in the end?",
-    "The article leaves out what the opposition said.",
-    "Good to see someone asking the ministry these questions.",
-    "This is exactly what happened in our town last spring.",
-    "I disagree: the reform was overdue and will help farmers.",
-    "Is there a link to the full report?",
-    "Excellent reporting, as usual.",
-    "The numbers in the third paragraph do not add up.",
-)
 
 
 def parse_args():
@@ -144,33 +98,6 @@ def setup_django(url):
     import django
 
     django.setup()
-
-
-class Copier:
-    """Rows into one model's table with COPY: every concrete column, defaults for those a row
-    leaves out (so a column added later does not break the benchmark)."""
-
-    def __init__(self, model, cursor):
-        from django.db import connection
-
-        self.fields = [f for f in model._meta.concrete_fields]
-        self.names = [f.attname for f in self.fields]
-        self.defaults = {
-            f.attname: f.get_db_prep_save(f.get_default(), connection) for f in self.fields
-        }
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
-        self.copy = cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN")
-
-    def __enter__(self):
-        self.writer = self.copy.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        return self.copy.__exit__(*exc)
-
-    def write(self, row):
-        defaults = self.defaults
-        self.writer.write_row([row[name] if name in row else defaults[name] for name in self.names])
 
 
 class Newsroom:
@@ -355,7 +282,7 @@ def populate(args):
                     "published_at": published_at,
                     "created_at": published_at,
                     "updated_at": published_at,
-                    "is_featured": rnd.random() < 0.002,
+                    "is_featured": False,  # One lead, the newest story: set below.
                     "allow_comments": True,
                     "version": 1,
                 }
@@ -366,6 +293,9 @@ def populate(args):
                 bar.update(COPY_BATCH)
         bar.update(count % COPY_BATCH)
     bar.close()
+    if published:  # One lead story at a time (a database rule): the newest published one.
+        lead_id = max(published, key=lambda story: story[1])[0]
+        Article.objects.filter(pk=lead_id).update(is_featured=True)
 
     bar = progress("bylines", count)
     with Copier(Byline, cursor) as copier:
@@ -414,15 +344,9 @@ def populate(args):
 
     for model in (Article, Byline, TaggedItem, Comment, Category, Author, Tag):
         with connection.cursor() as cursor:
-            for statement in connection.ops.sequence_reset_sql(_no_style(), [model]):
+            for statement in connection.ops.sequence_reset_sql(no_style(), [model]):
                 cursor.execute(statement)
     return len(published)
-
-
-def _no_style():
-    from django.core.management.color import no_style
-
-    return no_style()
 
 
 def write_comments(newsroom, published, cursor, Comment):
@@ -474,87 +398,6 @@ def write_comments(newsroom, published, cursor, Comment):
                     bar.update(COPY_BATCH)
         bar.update(comment_id % COPY_BATCH)
     bar.close()
-
-
-def fill_search_index(count):
-    """`update_search_vector` over every story, in two halves at once (one per core).
-
-    The site finds a story's tags through taggit's integer object_id cast to bigint, which no
-    index covers: per story that is a scan of every tagged item. A temporary index on the cast
-    makes the fill take seconds rather than hours; it is dropped afterwards so that the benchmark
-    measures the schema the migrations make.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.db import connection, connections
-
-    from articles.models import Article
-
-    def fill(bounds):
-        try:
-            return Article.objects.filter(
-                pk__gt=bounds[0], pk__lte=bounds[1]
-            ).update_search_vector()
-        finally:
-            connections.close_all()
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE INDEX {TEMPORARY_INDEX} ON taggit_taggeditem "
-            "(content_type_id, (object_id::bigint))"
-        )
-    try:
-        half = count // 2
-        with ThreadPoolExecutor(2) as pool:
-            list(pool.map(fill, [(0, half), (half, count)]))
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP INDEX {TEMPORARY_INDEX}")
-
-
-@contextmanager
-def indexes_set_aside(tables):
-    """Drop the plain indexes of `tables` and build them again afterwards, two at a time.
-
-    Bulk loading's oldest trick: one index build over a full table is far cheaper than
-    maintaining the index row by row (above all the GIN indexes of search). Indexes that back a
-    constraint (primary and unique keys) stay.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.db import connection, connections
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT indexname, indexdef FROM pg_indexes
-            WHERE schemaname = current_schema() AND tablename = ANY(%s)
-              AND NOT EXISTS (
-                SELECT 1 FROM pg_constraint WHERE conindid = indexname::regclass
-              )
-            """,
-            [list(tables)],
-        )
-        indexes = cursor.fetchall()
-        for name, _ in indexes:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-
-    def build(definition):
-        try:
-            with connections["default"].cursor() as cursor:
-                cursor.execute("SET maintenance_work_mem = '512MB'")
-                cursor.execute(definition)
-        finally:
-            connections.close_all()
-
-    try:
-        yield
-    finally:
-        step = time.monotonic()
-        print(f"Building {len(indexes)} indexes again …", flush=True)
-        with ThreadPoolExecutor(2) as pool:
-            list(pool.map(build, [definition for _, definition in indexes]))
-        print(f"  {time.monotonic() - step:.0f} s")
 
 
 def main():
