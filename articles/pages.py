@@ -4,6 +4,8 @@ through it too, so the two can never differ."""
 
 from django.template.response import TemplateResponse
 
+from pagecache.pages import last_modified
+
 from .models import Article
 
 RELATED_STORIES = 4
@@ -16,6 +18,7 @@ def render_article_page(request, article, status=200, **context):
         Article.objects.published().for_listing().around(article, related=RELATED_STORIES)
     )
     neighbours = {story.neighbour: story for story in stories if story.neighbour}
+    report_last_modified(request, [article, *stories])
     return TemplateResponse(
         request,
         "articles/article_detail.html",
@@ -30,3 +33,10 @@ def render_article_page(request, article, status=200, **context):
         },
         status=status,
     )
+
+
+def report_last_modified(request, stories, *moments):
+    """Tell the page cache when what a page shows last changed (its Last-Modified): the newest
+    save or publication among `stories`, or any of `moments` (the About box's last edit...)."""
+    changes = (max(story.updated_at, story.published_at) for story in stories if story)
+    last_modified(request, *changes, *moments)

@@ -20,7 +20,9 @@ only once the story holding it is stored for good, and a failed resize must not 
 Only changes readers could see reach the page cache: a writer saving a draft over and over
 (with its bylines, corrections and tags) must not empty the whole page cache each time. A story
 counts when it is published or scheduled now (a scheduled one moves "next due") or was public
-before the save.
+before the save. A change that takes something away from readers (a public story unpublished
+or deleted, anything they saw deleted) tells it with stale_ok=False: no copy of a page made
+before it is served again, not even while the page is rendered anew.
 """
 
 from contextlib import contextmanager
@@ -46,6 +48,7 @@ class Changes:
 
     def __init__(self):
         self.shown = False  # Readers could see it: the page cache must be told.
+        self.taken_away = False  # Readers could see something that is gone: no stale page.
         self.stories = set()  # Stories whose search vector is to be written again.
         self.images = {}  # Featured images to make renditions of, by file name.
 
@@ -57,7 +60,7 @@ class Changes:
             # robust: a failed resize is logged; it must not fail the editor's request.
             transaction.on_commit(partial(generate_renditions, image), using=using, robust=True)
         if self.shown:
-            content_changed(using)
+            content_changed(using, stale_ok=not self.taken_away)
 
 
 # The changes being collected, {database alias: Changes}, per thread: as Django's connections.
@@ -92,12 +95,13 @@ def collected(using=None):
         open_changes.pop(using, None)
 
 
-def _record(using, *, shown=False, stories=(), image=None):
+def _record(using, *, shown=False, stories=(), image=None, taken_away=False):
     changes = _open_changes().get(using)
     at_once = changes is None
     if at_once:
         changes = Changes()
-    changes.shown |= shown
+    changes.shown |= shown or taken_away
+    changes.taken_away |= taken_away
     changes.stories.update(stories)
     if image is not None:
         changes.images[image.name] = image
@@ -142,13 +146,14 @@ def story_saved(sender, instance, using, raw=False, **kwargs):
         shown=is_or_was_shown(instance),
         stories=[instance.pk],
         image=image if new_image else None,
+        taken_away=instance.was_public and not instance.is_public,
     )
 
 
 @receiver(post_delete, sender=Article)
 def story_deleted(sender, instance, using, **kwargs):
     if is_or_was_shown(instance):
-        _record(using, shown=True)
+        _record(using, taken_away=True)
 
 
 @receiver(post_save)
@@ -156,7 +161,7 @@ def story_deleted(sender, instance, using, **kwargs):
 def model_changed(sender, instance, using, created=False, **kwargs):
     """Anything else readers see: sections, About, authors, bylines, corrections, tags."""
     if _shown(sender, instance, created):
-        _record(using, shown=True)
+        _record(using, shown=True, taken_away=kwargs.get("signal") is post_delete)
 
 
 @receiver(m2m_changed, sender=Article.tags.through)

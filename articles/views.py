@@ -18,7 +18,7 @@ from pagecache.pages import FREE_TEXT, PAGINATED, reader_page
 
 from .furniture import months_with_stories, site_furniture
 from .models import Article, Author, Category
-from .pages import render_article_page
+from .pages import render_article_page, report_last_modified
 from .querysets import bylines_prefetch
 
 FRONT_PAGE_LATEST = 6
@@ -42,6 +42,8 @@ def front_page(request):
         for category in site_furniture()["nav_categories"]
         if per_category.get(category.pk)
     ]
+    shown = [lead, *latest, *(story for _, stories in sections for story in stories)]
+    report_last_modified(request, shown)
     return render(
         request,
         "articles/front_page.html",
@@ -64,9 +66,11 @@ def lead_and_latest(published):
 
 
 def fetch_bylines(context, name="articles"):
-    """The page's stories with their bylines fetched at once (one query), for the cards."""
+    """The page's stories with their bylines fetched at once (one query), for the cards; the
+    page cache is told when they last changed."""
     stories = list(context[name])
     prefetch_related_objects(stories, bylines_prefetch())
+    report_last_modified(context["view"].request, stories)
     context[name] = stories
     return context
 
@@ -258,6 +262,8 @@ class ArticleArchive(TemplateView):
             (year, list(group))
             for year, group in groupby(months, key=lambda row: row["month"].year)
         ]
+        dates = [row[name] for row in months for name in ("published", "revised", "corrected")]
+        report_last_modified(self.request, [], *dates)
         return super().get_context_data(years=years, **kwargs)
 
 
@@ -279,4 +285,6 @@ class AboutView(TemplateView):
     template_name = "articles/about.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(page=site_furniture()["about"], **kwargs)
+        page = site_furniture()["about"]
+        report_last_modified(self.request, [], page.updated_at)
+        return super().get_context_data(page=page, **kwargs)

@@ -143,6 +143,9 @@ MIDDLEWARE = [
     # Pages and feeds compressed, below the page cache so that a cached page is compressed
     # once, not on every request (static files come compressed from WhiteNoise).
     "django.middleware.gzip.GZipMiddleware",
+    # Below GZip: ETags over the page as the view made it, the same compressed or not, and the
+    # same when the page is cached again with the same content.
+    "pagecache.middleware.ETagBeforeCompressionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: it turns a refused admin login into the lockout page.
@@ -275,7 +278,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
-# No script reads the CSRF cookie: the comment form fetches its token from an endpoint.
+# No script reads the CSRF cookie (the comment form needs none: comments/origin.py).
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -397,6 +400,10 @@ PAGE_CACHE_DEBUG_HEADER = env_bool("PAGE_CACHE_DEBUG_HEADER", DEBUG)
 # longer while fetching a fresh copy.
 PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60)
 PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 60)
+# Inside the site: a cached page that has just gone out of date is served, to every request but
+# the one rendering it again, for at most this many seconds after it did (0: never). Never once
+# something readers could see was taken away (unpublished, deleted): that purges at once.
+PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 30)
 
 # The language of PostgreSQL full-text search; run `manage.py update_search_index` after a change.
 SEARCH_CONFIG = os.environ.get("SEARCH_CONFIG", "english")
@@ -469,6 +476,9 @@ COMMENTS_TRUST_RETURNING_COMMENTERS = env_bool("COMMENTS_TRUST_RETURNING_COMMENT
 COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 30)
 # A comment posted sooner than this after its form was shown is a bot's: it is filed as spam.
 COMMENTS_MIN_SECONDS = env_int("COMMENTS_MIN_SECONDS", 3)
+# A comment form's "shown at" time is good for the page's cache life plus this long to write:
+# an older one (a replay, a page left open) gets the form back, words kept, to post again.
+COMMENTS_WRITING_MINUTES = env_int("COMMENTS_WRITING_MINUTES", 10)
 # A comment with more links than this is filed as spam.
 COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
 # Comment posts allowed per IP address, counted in the cache (shared by every worker when the
@@ -480,3 +490,8 @@ COMMENTS_CLIENT_IP_HEADER = os.environ.get("COMMENTS_CLIENT_IP_HEADER", "").stri
 # `manage.py anonymise_comment_ips` forgets the IP address and user agent of comments older than
 # this many days: they only serve against spam while a comment is new.
 COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 90)
+# A story's page shows only its newest comment threads (with their replies), so a busy story stays
+# light; every comment is on its comments pages (comments/views.py:comment_list), this many
+# threads a page, oldest first.
+COMMENTS_ON_STORY_PAGE = env_int("COMMENTS_ON_STORY_PAGE", 10)
+COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)

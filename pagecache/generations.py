@@ -2,8 +2,9 @@
 
 Any change readers could see (publishing, editing, a comment approved, About edited, a section
 renamed...) raises the site's *generation*, once the change is committed (content_changed). A
-page or value stored under an older generation is never read again, so a change shows at once
-on every page and every app server sharing the cache (Redis); the stale entries simply expire.
+value stored under an older generation is never read again, and a page stored under one is
+served again only while a new copy is made, for at most PAGE_CACHE_STALE_SECONDS (middleware.py):
+a change shows on every page and every app server sharing the cache (Redis) within that bound.
 A change to one page only (a comment under a story) raises that page's own version instead
 (page_changed).
 
@@ -13,6 +14,11 @@ generation starts; the generation is good until the earliest of them, and is rai
 passes, as if an editor had published by hand. The state of the generation, (generation, good until), is itself kept for at most
 GENERATION_DATA_SECONDS: a generation whose state is lost (expired, evicted) is raised too,
 since a moment may have passed unseen.
+
+Each raise is recorded for a short while (when, and whether a copy made before it may still be
+served while a new one is made): see changed_since() and PAGE_CACHE_STALE_SECONDS. A change that
+takes something away from readers (a story unpublished or deleted, a comment withdrawn) is
+raised with stale_ok=False: no copy made before it is ever served again, not even for a moment.
 """
 
 import hashlib
@@ -36,6 +42,11 @@ STATE_KEY = "site:state"
 GENERATION_DATA_SECONDS = 60 * 60
 # The cache alias of page copies (settings.CACHES); the default cache where it is not configured.
 PAGES_ALIAS = "pages"
+
+# A raise is recorded this much longer than PAGE_CACHE_STALE_SECONDS (app servers' clocks differ).
+RAISES_KEPT_EXTRA_SECONDS = 5
+# A copy outdated by more raises than this (a busy half minute of edits) is not served stale.
+MOST_RAISES_FOLLOWED = 50
 
 # Callables given a generation as it starts, returning the next moment (an aware datetime) at
 # which what readers see changes by the clock alone, or None; see register_expiry().
@@ -62,21 +73,25 @@ def pages_cache():
     return caches[PAGES_ALIAS if PAGES_ALIAS in settings.CACHES else DEFAULT_CACHE_ALIAS]
 
 
-def content_changed(using=None):
+def content_changed(using=None, stale_ok=True):
     """Raise the generation now and again once the current transaction commits.
 
     Again after the commit: a reader's request between the two would otherwise cache the old
     content under the new generation.
+
+    `stale_ok=False`: something readers could see is gone (unpublished, deleted, taken down):
+    no page cached before the change is served again, not even while a new copy is made.
     """
-    _raise_generation()
-    transaction.on_commit(_raise_generation, using=using)
+    _raise_generation(stale_ok)
+    transaction.on_commit(partial(_raise_generation, stale_ok), using=using)
 
 
-def page_changed(path, using=None):
+def page_changed(path, using=None, stale_ok=True):
     """Only the page at `path` changed (a comment under a story): its cached copies, whatever
-    their query string, are not served again. Now, and again once the transaction commits."""
-    _raise_path_version(path)
-    transaction.on_commit(partial(_raise_path_version, path), using=using)
+    their query string, are not served again. Now, and again once the transaction commits.
+    `stale_ok=False` as for content_changed (a comment withdrawn)."""
+    _raise_path_version(path, stale_ok)
+    transaction.on_commit(partial(_raise_path_version, path, stale_ok), using=using)
 
 
 def path_key(path):
@@ -85,15 +100,47 @@ def path_key(path):
     return f"page:path:{hashlib.sha256(unquote(path).encode()).hexdigest()}"
 
 
-def _raise_path_version(path):
-    cache.set(path_key(path), time.time_ns(), None)
+def _raise_path_version(path, stale_ok=True):
+    _raise(path_key(path), stale_ok)
 
 
-def _raise_generation():
+def _raise_generation(stale_ok=True):
+    _raise(GENERATION_KEY, stale_ok)
+
+
+def _raised_key(key, number):
+    return f"{key}:raised:{number}"
+
+
+def _raise(key, stale_ok):
+    """Move the counter at `key` on by one (a new number, never an old one, if it is lost) and
+    record the move for as long as a copy made before it could be served stale."""
+    keep_for = settings.PAGE_CACHE_STALE_SECONDS + RAISES_KEPT_EXTRA_SECONDS
     try:
-        cache.incr(GENERATION_KEY)
+        number = cache.incr(key)
     except ValueError:  # Not in the cache (first use, evicted, flushed): start afresh.
-        cache.set(GENERATION_KEY, time.time_ns(), None)
+        number = time.time_ns()
+        cache.set(key, number, None)
+        # A copy made while the counter did not exist yet is outdated since this number.
+        cache.set(f"{key}:start", number, keep_for)
+    cache.set(_raised_key(key, number), (timezone.now(), stale_ok), keep_for)
+
+
+def changed_since(key, old, new):
+    """When the counter at `key` (a generation, a page's version) first moved past `old` (None:
+    it did not exist), now that it reads `new`: the moment a copy made under `old` became out
+    of date. None unless every move since is still recorded and allowed stale copies: a copy
+    so old, or older than something taken away from readers, is never served."""
+    if new is None or old == new:
+        return None
+    first = cache.get(f"{key}:start") if old is None else old + 1
+    if first is None or not 0 <= new - first < MOST_RAISES_FOLLOWED:
+        return None
+    names = [_raised_key(key, number) for number in range(first, new + 1)]
+    raised = cache.get_many(names)
+    if len(raised) != len(names) or not all(stale_ok for _, stale_ok in raised.values()):
+        return None
+    return raised[names[0]][0]
 
 
 def content_generation():

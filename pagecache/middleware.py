@@ -11,26 +11,54 @@ only evict other copies, never the rate limits, locks and counters kept in `defa
 
 Staff never get a cached page (they see drafts, banners and their own messages), and neither
 does a reader carrying a message (their comment was received). Cached pages carry no per-reader
-data at all: no CSRF token (the comment form fetches one when a reader starts typing) and no
-CSP nonce; a response that leaves with a cookie is never stored and never labelled public.
+data at all: no CSRF token (the comment form is checked by where the browser says it was sent
+from, comments/origin.py) and no CSP nonce; a response that leaves with a cookie is never stored and never labelled public.
+
+Revalidation: a page's ETag is taken over the page as the view made it, before compression
+(ETagBeforeCompressionMiddleware, below GZipMiddleware, which marks a compressed copy's ETag
+weak), and its Last-Modified is when what it shows last changed (pages.last_modified), kept
+from the previous copy while the ETag is the same: a page cached again with the same content
+answers the same validators, so crawlers and feed readers get their 304s. HEAD is answered from
+the same copy as GET, conditional HEAD included.
+
+No stampede: a copy is kept under its address alone, with the generation and page version it
+was made under. When it is out of date, one request (a short lock in the default cache, shared
+by every process and server) renders the page again while every other one is served the
+previous copy, for at most PAGE_CACHE_STALE_SECONDS after it went out of date, and never once
+something was taken away from readers since (content_changed(stale_ok=False)). With no copy to
+serve, the others wait a moment for the one being made rather than all rendering it.
 """
 
 import datetime
 import hashlib
 import math
 import re
+import time
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core import signing
 from django.core.cache import cache
-from django.http import QueryDict
+from django.http import HttpResponseBase, QueryDict
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers, patch_cache_control, set_response_etag
-from django.utils.http import http_date, urlencode
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+    set_response_etag,
+)
+from django.utils.http import http_date, parse_http_date_safe, split_directive_names, urlencode
 from django.utils.regex_helper import _lazy_re_compile
 
-from .generations import GENERATION_KEY, STATE_KEY, current_generation, pages_cache, path_key
+from .generations import (
+    GENERATION_KEY,
+    STATE_KEY,
+    changed_since,
+    current_generation,
+    pages_cache,
+    path_key,
+)
 from .pages import declared_params
 
 ACCEPTS_GZIP = _lazy_re_compile(r"\bgzip\b")
@@ -41,14 +69,92 @@ OPEN_ENDED_PAGES = 200
 # A message is shown on the page that follows what caused it (a comment sent): a messages cookie
 # older than this is not a reader waiting to see one, but one replayed to skip the cache.
 MESSAGE_COOKIE_MAX_AGE = 10 * 60
+# The one request rendering a page again holds its lock this long at most: a render that takes
+# longer (a stuck database) lets another request try.
+RENDER_LOCK_SECONDS = 10
+# With no copy to serve, a request waits this long at most for the one being rendered, looking
+# every RENDER_POLL_SECONDS, before rendering the page itself.
+RENDER_WAIT_SECONDS = 3
+RENDER_POLL_SECONDS = 0.05
 
 
-def _cached_entry(request):
-    """(key, path version, entry or None) of the request's page in the cache."""
+FRESH, STALE = "fresh", "stale"
+
+
+class Copy(NamedTuple):
+    """A page as stored in the pages cache, with what it was made under."""
+
+    generation: int
+    path_version: int | None
+    fresh_until: datetime.datetime  # After this it is out of date (served stale at most).
+    # Never served after this, not even stale: the page reads differently by the clock then
+    # (midnight's date, pages.changes_at: comments closing).
+    valid_until: datetime.datetime
+    response: HttpResponseBase
+
+
+def _cached_copy(request):
+    """(key, generation, path version, copy or None) of the request's page in the cache."""
     version_key = path_key(request.path)
     found = cache.get_many([GENERATION_KEY, STATE_KEY, version_key])
-    key = page_key(request, current_generation(found))
-    return key, found.get(version_key), pages_cache().get(key)
+    key = page_key(request)
+    return key, current_generation(found), found.get(version_key), pages_cache().get(key)
+
+
+def _freshness(request, copy):
+    """FRESH, STALE (out of date, but may be served while a new copy is made) or None."""
+    if not isinstance(copy, Copy):
+        return None
+    now = timezone.now()
+    if now >= copy.valid_until:
+        return None
+    out_of_date_since = [copy.fresh_until] if now >= copy.fresh_until else []
+    generation, path_version = request.page_versions
+    for key, made_under, current in (
+        (GENERATION_KEY, copy.generation, generation),
+        (path_key(request.path), copy.path_version, path_version),
+    ):
+        if made_under != current:
+            moment = changed_since(key, made_under, current)
+            if moment is None:  # Too long ago, or something was taken away since.
+                return None
+            out_of_date_since.append(moment)
+    if not out_of_date_since:
+        return FRESH
+    stale_for = now - min(out_of_date_since)
+    if stale_for <= datetime.timedelta(seconds=settings.PAGE_CACHE_STALE_SECONDS):
+        return STALE
+    return None
+
+
+def _render_lock(key):
+    return f"{key}:rendering"
+
+
+def _may_render(request):
+    """Whether this request renders the page: it takes the lock, or no lock can be had at all
+    (the cache is away, or the last holder has just finished)."""
+    lock = _render_lock(request.page_cache_key)
+    if cache.add(lock, True, RENDER_LOCK_SECONDS):
+        request.page_render_lock = lock
+        return True
+    return cache.get(lock) is None
+
+
+def _wait_for_copy(request):
+    """The fresh copy another request is rendering, once stored; None if it takes too long
+    or that request stored none (an error page, a search over its budget)."""
+    lock = _render_lock(request.page_cache_key)
+    deadline = time.monotonic() + RENDER_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(RENDER_POLL_SECONDS)
+        rendering = cache.get(lock) is not None
+        copy = pages_cache().get(request.page_cache_key)
+        if _freshness(request, copy) == FRESH:
+            return copy
+        if not rendering:
+            return None
+    return None
 
 
 def _next_midnight(now):
@@ -71,13 +177,14 @@ def _keep_declared(request, params):
     return urlencode(sorted(kept), doseq=True), canonical
 
 
-def page_key(request, generation):
+def page_key(request):
     # Stored compressed or not, as the first reader's browser asked (see GZipMiddleware). Only
-    # the declared parameters count; hosts are ALLOWED_HOSTS only.
+    # the declared parameters count; hosts are ALLOWED_HOSTS only. No generation: the previous
+    # copy stays reachable, to be served while a new one is made (Copy says what it was made
+    # under).
     gzip = "gz" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else ""
     address = f"{gzip}{request.scheme}://{request.get_host()}{request.path}?{request.page_query}"
-    digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"page:{generation}:{digest}"
+    return f"page:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def _is_staff_or_member(request):
@@ -109,9 +216,10 @@ def _for_this_reader(request):
 
 
 def _may_use_cache(request):
+    # HEAD is answered from the same copy as GET: the same headers, without the body.
     return (
         settings.PAGE_CACHE_SECONDS > 0
-        and request.method == "GET"
+        and request.method in ("GET", "HEAD")
         and not _for_this_reader(request)
     )
 
@@ -156,13 +264,31 @@ def _within_open_ended_budget():
         return False
 
 
+def _last_modified(request, response, now):
+    """When what the page shows last changed: as the previous copy said if the content is the
+    same (same ETag), else the moment the view reported (pages.last_modified), else now (it
+    changed in a way no view reported: a section renamed, a comment withdrawn)."""
+    previous = getattr(request, "page_previous_copy", None)
+    before = previous.response if isinstance(previous, Copy) else None
+    same = before is not None and before.get("ETag") == response.get("ETag")
+    if same and before.has_header("Last-Modified"):
+        return before["Last-Modified"]
+    reported = getattr(request, "page_last_modified", None)
+    earlier = parse_http_date_safe(before.get("Last-Modified", "")) if before else None
+    if reported is not None and (earlier is None or reported.timestamp() > earlier):
+        return http_date(min(reported, now).timestamp())
+    return http_date(now.timestamp())
+
+
 def _share(request, response):
     """Label a page that is the same for every reader for HTTP caches; keep it in the cache."""
     canonical = request.page_canonical
-    if canonical:
+    now = timezone.now()
+    if not response.has_header("ETag"):  # ETagBeforeCompressionMiddleware sets it, uncompressed.
+        set_response_etag(response)
+    if canonical and not response.has_header("Last-Modified"):  # Feeds and sitemaps date theirs.
         # Not on a search: when a page was made would tell when someone searched for that.
-        response["Last-Modified"] = http_date()
-    set_response_etag(response)
+        response["Last-Modified"] = _last_modified(request, response, now)
     if "max-age" not in response.get("Cache-Control", ""):
         # Browsers may keep any page; shared caches only those whose addresses have a bound.
         patch_cache_control(
@@ -174,20 +300,35 @@ def _share(request, response):
     key = getattr(request, "page_cache_key", None)
     if key is None or not (canonical or _within_open_ended_budget()):
         return
-    now = timezone.now()
     valid_until = _next_midnight(now)
     changes = getattr(request, "page_changes_at", None)
     if changes is not None:
         valid_until = min(valid_until, changes)
     seconds = min(settings.PAGE_CACHE_SECONDS, (valid_until - now).total_seconds())
     if seconds >= 1:
-        entry = (valid_until, request.page_path_version, response)
-        pages_cache().set(key, entry, math.ceil(seconds))
+        fresh_until = now + datetime.timedelta(seconds=seconds)
+        copy = Copy(*request.page_versions, fresh_until, valid_until, response)
+        # Kept past its freshness for as long as it may be served stale.
+        pages_cache().set(key, copy, math.ceil(seconds) + settings.PAGE_CACHE_STALE_SECONDS)
 
 
 def _for_this_reader_only(response):
     response.headers.pop("Cache-Control", None)
     add_never_cache_headers(response)
+
+
+def _answer_head(request, response):
+    """304 to a conditional HEAD, as ConditionalGetMiddleware answers a GET (it leaves HEAD
+    alone): a crawler checking with HEAD learns the page has not changed."""
+    if request.method != "HEAD" or response.status_code != 200:
+        return response
+    last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    etag = response.get("ETag")
+    if not (etag or last_modified):
+        return response
+    return get_conditional_response(
+        request, etag=etag, last_modified=last_modified, response=response
+    )
 
 
 class PageCacheMiddleware:
@@ -214,19 +355,39 @@ class PageCacheMiddleware:
         request.carries_messages = _carries_messages(request)
         if not _may_use_cache(request):
             return None
-        request.page_cache_key, request.page_path_version, entry = _cached_entry(request)
-        fresh = entry is not None and entry[1] == request.page_path_version
-        if not (fresh and timezone.now() < entry[0]):
+        key, generation, path_version, copy = _cached_copy(request)
+        request.page_cache_key, request.page_versions = key, (generation, path_version)
+        request.page_previous_copy = copy
+        freshness = _freshness(request, copy)
+        if freshness == FRESH:
+            return self._serve(request, copy, "hit")
+        if _may_render(request):
             return None
-        request.page_cache_hit = True
-        return entry[2]
+        if freshness == STALE:  # Another request is rendering it again.
+            return self._serve(request, copy, "stale")
+        copy = _wait_for_copy(request)
+        return self._serve(request, copy, "hit") if copy else None
+
+    @staticmethod
+    def _serve(request, copy, how):
+        request.page_cache_hit = how
+        return copy.response
 
     def __call__(self, request):
+        try:
+            response = self._respond(request)
+        finally:
+            lock = getattr(request, "page_render_lock", None)
+            if lock:  # Stored (or not storable): the waiting requests need not wait any more.
+                cache.delete(lock)
+        return response
+
+    def _respond(self, request):
         response = self.get_response(request)
 
         if not getattr(request, "is_reader_page", False):
             return response
-        hit = getattr(request, "page_cache_hit", False)
+        hit = getattr(request, "page_cache_hit", None)
         if not hit:
             if _for_this_reader(request):
                 add_never_cache_headers(response)
@@ -244,5 +405,29 @@ class PageCacheMiddleware:
             _for_this_reader_only(response)
         if settings.PAGE_CACHE_DEBUG_HEADER and getattr(request, "page_cache_key", None):
             # Development only: in production it would tell who searched for what.
-            response["X-Page-Cache"] = "hit" if hit else "miss"
+            response["X-Page-Cache"] = hit or "miss"
+        return _answer_head(request, response)
+
+
+class ETagBeforeCompressionMiddleware:
+    """An ETag taken over the response as the view made it, before GZipMiddleware compresses it
+    (gzip output differs on every run: Django pads it with random bytes against BREACH).
+
+    Below GZipMiddleware, which marks the ETag of a compressed copy weak (W/"…"): the same tag,
+    compressed or not, that a conditional GET or HEAD compares weakly (RFC 9110). Set as
+    ConditionalGetMiddleware would set it, on any GET or HEAD whose response may be stored.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.method in ("GET", "HEAD")
+            and not response.streaming
+            and not response.has_header("ETag")
+            and "no-store" not in split_directive_names(response.get("Cache-Control", ""))
+        ):
+            set_response_etag(response)
         return response

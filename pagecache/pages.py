@@ -1,6 +1,7 @@
 """What a view tells the page cache about its page: that it is a public page anonymous readers
-may be served from the cache (reader_page), which query parameters it reads, and when it will
-read differently by the clock alone (changes_at)."""
+may be served from the cache (reader_page), which query parameters it reads, when it will
+read differently by the clock alone (changes_at), and when what it shows last changed
+(last_modified)."""
 
 from functools import partial, wraps
 
@@ -55,3 +56,17 @@ def changes_at(request, moment):
     current = getattr(request, "page_changes_at", None)
     if current is None or moment < current:
         request.page_changes_at = moment
+
+
+def last_modified(request, *moments):
+    """Tell the page cache when what this page shows last changed (its stories' and comments'
+    newest change): its Last-Modified, which must not move when the same content is cached
+    again. Call it for each part of the page; the newest moment counts. None is ignored."""
+    if request is None:
+        return
+    known = [moment for moment in moments if moment is not None]
+    current = getattr(request, "page_last_modified", None)
+    if current is not None:
+        known.append(current)
+    if known:
+        request.page_last_modified = max(known)

@@ -1,19 +1,25 @@
 import os
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses that
 # unless told the tests know what they are doing.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def clear_caches():
+    for alias in settings.CACHES:
+        caches[alias].clear()
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Every test starts with an empty cache: no page, counter or list from another test."""
-    cache.clear()
+    """Every test starts with empty caches: no page, counter or list from another test."""
+    clear_caches()
     yield
-    cache.clear()
+    clear_caches()
 
 
 @pytest.fixture(autouse=True)
