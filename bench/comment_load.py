@@ -14,7 +14,6 @@ otherwise the exit status is 1. Only the standard library: no third-party HTTP c
 import argparse
 import http.client
 import itertools
-import json
 import os
 import secrets
 import shutil
@@ -90,13 +89,12 @@ class FormReader(HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.action, self.token_url, self.fields, self.inside = None, None, {}, False
+        self.action, self.fields, self.inside = None, {}, False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form" and attrs.get("id") == "comment-form":
             self.action, self.inside = attrs.get("action"), True
-            self.token_url = attrs.get("data-token-url")
         elif tag == "input" and self.inside and attrs.get("name"):
             self.fields[attrs["name"]] = attrs.get("value") or ""
         elif tag == "textarea" and self.inside and attrs.get("name"):
@@ -116,13 +114,8 @@ def comment_form(browser, story_path):
     form.feed(html)
     if status != 200 or not form.action:
         raise RuntimeError(f"no comment form on {story_path} (status {status})")
-    if not form.fields.get("csrfmiddlewaretoken") and form.token_url:
-        # A page from the page cache carries no token: static/js/comment-form.js fetches one
-        # (with its cookie and a fresh "shown at" time) when the reader starts on the form.
-        status, _, answer = browser.request("GET", form.token_url)
-        if status != 200:
-            raise RuntimeError(f"form token: status {status}")
-        form.fields |= json.loads(answer)
+    # A page from the page cache carries no token: the post is accepted for the Origin header
+    # this client sends, as a browser's Sec-Fetch-Site would be (comments/origin.py).
     return urlsplit(form.action).path, form.fields
 
 

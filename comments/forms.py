@@ -84,7 +84,9 @@ def staff_skeletons():
 
 
 class ShownAtField(forms.CharField):
-    """The signed time the form was shown, cleaned to the seconds it took to post it."""
+    """The signed time the form was shown, cleaned to the seconds it took to post it. By default
+    the exact time, for a form on a page made for one reader; the shared page's form is given
+    the time of its cache period instead (comments_for)."""
 
     widget = forms.HiddenInput
 

@@ -10,7 +10,7 @@ is read when it is needed, so a change in the environment (or a test) is obeyed 
 import math
 import re
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -24,9 +24,10 @@ from articles.client_address import bucket
 
 from .models import Comment
 
-# A form left open longer than this (or a page cached longer) must be posted again.
-FORM_MAX_AGE = timedelta(days=1)
 SHOWN_AT_SALT = "comments.form-shown-at"
+# A shared page's "shown at" time is rounded down to its cache period, and to a minute at least:
+# every render within one period is the same HTML, so browsers and caches can revalidate it.
+MIN_STAMP_PERIOD = 60
 # What counts as a link in a reader's name or comment.
 LINK = re.compile(r"(?:https?://|\bwww\.)\S+", re.IGNORECASE)
 SPAM_REASON_MAX_LENGTH = Comment._meta.get_field("spam_reason").max_length
@@ -94,19 +95,49 @@ class Moderator:
     # Timing ----------------------------------------------------------------------------------
 
     def shown_at_token(self, at=None):
-        """A signed note of when the form was shown, so a post can tell how fast it came back."""
+        """A signed note of when the form was shown (now, or `at`), so a post can tell how fast
+        it came back. For a page made for one reader: the form shown again with its errors."""
         at = timezone.now() if at is None else at
-        return signing.dumps(at.timestamp(), salt=SHOWN_AT_SALT)
+        return signing.Signer(salt=SHOWN_AT_SALT).sign_object(at.timestamp())
+
+    def stamp_period(self):
+        """Seconds: a page shared from the cache is served this long at most after its stamp."""
+        return max(settings.PAGE_CACHE_SECONDS, MIN_STAMP_PERIOD)
+
+    def shared_shown_at(self):
+        """(token, expires) for the form on a page every reader shares from the cache.
+
+        The page cannot know when each reader opens it, so its note names the start of the
+        current period (never later than the real time: nobody is taken for a bot by it), the
+        same for every render within the period; a copy must not be served after `expires`.
+        """
+        period = self.stamp_period()
+        start = int(timezone.now().timestamp()) // period * period
+        at = datetime.fromtimestamp(start, tz=UTC)
+        return self.shown_at_token(at), at + timedelta(seconds=period)
+
+    def form_max_age(self):
+        """Seconds a "shown at" note stays good: the page's life in our cache (its period, and
+        PAGE_CACHE_STALE_SECONDS more while a new copy is made) and in browsers' (PAGE_MAX_AGE,
+        then PAGE_STALE_WHILE_REVALIDATE), plus COMMENTS_WRITING_MINUTES to write. An older
+        note is a replay (or a page left open for long): treated like no note at all."""
+        return (
+            self.stamp_period()
+            + settings.PAGE_CACHE_STALE_SECONDS
+            + settings.PAGE_MAX_AGE
+            + settings.PAGE_STALE_WHILE_REVALIDATE
+            + settings.COMMENTS_WRITING_MINUTES * 60
+        )
 
     def seconds_since_shown(self, token):
         """The seconds between showing the form (`token`, from shown_at_token) and now. Raises
-        FormNotDated unless the token is ours and no older than FORM_MAX_AGE."""
+        FormNotDated unless the token is ours and no older than form_max_age()."""
         try:
-            shown_at = float(signing.loads(token, salt=SHOWN_AT_SALT))
+            shown_at = float(signing.Signer(salt=SHOWN_AT_SALT).unsign_object(token))
         except (signing.BadSignature, TypeError, ValueError):
             raise FormNotDated("invalid") from None
         elapsed = timezone.now().timestamp() - shown_at
-        if not 0 <= elapsed <= FORM_MAX_AGE.total_seconds():
+        if not 0 <= elapsed <= self.form_max_age():
             raise FormNotDated("expired")
         return elapsed
 

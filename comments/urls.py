@@ -6,5 +6,5 @@ app_name = "comments"
 
 urlpatterns = [
     path("post/<int:article_id>/", views.post_comment, name="post"),
-    path("form-token/", views.form_token, name="form-token"),
+    path("<int:article_id>/", views.comment_list, name="list"),
 ]

@@ -1,28 +1,31 @@
 import math
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponseRedirect, JsonResponse
-from django.middleware.csrf import get_token
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.csrf import csrf_failure as django_csrf_failure
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from articles.client_address import client_ip
 from articles.models import Article
 from articles.pages import render_article_page
+from pagecache.pages import PAGINATED, changes_at, reader_page
 
 from .forms import CommentForm
 from .models import Comment
 from .moderation import moderator
+from .origin import posted_from_this_site
 
 AWAITING_MODERATION = "Thank you. Your comment will appear once a moderator has approved it."
 PUBLISHED = "Thank you. Your comment is published."
 CLOSED = "Comments are closed on this story."
 NOT_CONFIRMED = (
-    "We could not confirm that your comment was sent from this page (your browser may block "
-    "cookies, or the page was open a long time). It has not been posted yet: what you wrote is "
-    "kept below — please post it again."
+    "We could not confirm that your comment was sent from this page (your browser did not say "
+    "where it came from). It has not been posted yet: what you wrote is kept below — please "
+    "post it again."
 )
 # Where on the page these messages are shown: in the comments section, beside the form they are
 # about (templates/comments/tags/comments.html), not at the top of the page.
@@ -30,6 +33,7 @@ MESSAGES_PLACE = "comments"
 
 
 @require_POST
+@posted_from_this_site  # Instead of the CSRF token: no token on a page shared from the cache.
 def post_comment(request, article_id):
     article = get_object_or_404(Article.objects.published(), pk=article_id)
     ip = client_ip(request)
@@ -72,21 +76,10 @@ def post_comment(request, article_id):
     return render_article_page(request, article, comment_form=form)
 
 
-@never_cache
-@require_GET
-def form_token(request):
-    """A CSRF token (and cookie) and a fresh "form shown at" time for a comment form on a page
-    served from the cache, which carries neither (static/js/comment-form.js asks for them)."""
-    return JsonResponse(
-        {"csrfmiddlewaretoken": get_token(request), "shown_at": moderator.shown_at_token()},
-        headers={"X-Robots-Tag": "noindex"},
-    )
-
-
 def csrf_failure(request, reason=""):
-    """A comment posted without a valid CSRF token (no JavaScript, an expired cookie) is not
-    saved, but never lost either: the reader gets the form back with what they wrote and a
-    token, and posts it again. Every other refusal is Django's own page."""
+    """A comment that fails the token check (its browser sent neither Sec-Fetch-Site nor Origin,
+    see comments/origin.py) is not saved, but never lost either: the reader gets the form back
+    with what they wrote and a token, and posts it again. Every other refusal is Django's."""
     match = request.resolver_match
     if request.method == "POST" and match and match.view_name == "comments:post":
         article = Article.objects.published().filter(pk=match.kwargs["article_id"]).first()
@@ -106,3 +99,38 @@ def csrf_failure(request, reason=""):
                 comment_notice=NOT_CONFIRMED,
             )
     return django_csrf_failure(request, reason)
+
+
+@reader_page(params=PAGINATED)
+def comment_list(request, article_id):
+    """Every comment on a published story, oldest first, COMMENTS_PER_PAGE threads a page with
+    their replies: the story's own page shows only the newest threads. Reply links lead to the
+    form on the story's page."""
+    article = get_object_or_404(
+        Article.objects.published().select_related("category"), pk=article_id
+    )
+    paginator = Paginator(
+        article.comments.approved().filter(parent=None), settings.COMMENTS_PER_PAGE
+    )
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except InvalidPage:
+        raise Http404("No such page of comments.") from None
+    is_open = moderator.is_open(article)
+    if is_open:
+        # A cached copy must not offer "Reply" links once comments have closed.
+        changes_at(request, moderator.close_at(article))
+    on_page = page.object_list.values("pk")
+    threads = article.comments.filter(Q(pk__in=on_page) | Q(parent__in=on_page)).threads()
+    return render(
+        request,
+        "comments/comment_list.html",
+        {
+            "article": article,
+            "current_category": article.category,
+            "threads": threads,
+            "count": article.comments.shown().count(),
+            "page_obj": page,
+            "is_open": is_open,
+        },
+    )

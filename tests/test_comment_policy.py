@@ -88,8 +88,6 @@ def test_the_article_template_leaves_comments_to_the_comments_app():
         "{% comments_for article %}",
     ]
     assert "{% block messages %}" not in source
-    # The comments app's own template brings the form's script.
-    assert "js/comment-form.js" in (TEMPLATES / "comments" / "tags" / "comments.html").read_text()
 
 
 def test_the_comments_app_imports_no_view_of_the_articles_app():
