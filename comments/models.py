@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +30,10 @@ class CommentQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
 
+    def shown(self):
+        """The comments readers see: approved ones, but no reply whose thread is not."""
+        return self.approved().filter(Q(parent=None) | Q(parent__status=Comment.Status.APPROVED))
+
     def threads(self):
         """Approved top-level comments, oldest first, each with its approved replies in
         `approved_replies`: a list, from one query however many comments there are."""
@@ -43,6 +47,33 @@ class CommentQuerySet(models.QuerySet):
                 threads[comment.parent_id].approved_replies.append(comment)
         return list(threads.values())
 
+    def latest_threads(self, newest, answering=""):
+        """For a story's page, in one query: its newest `newest` threads as threads() gives
+        them, and before them the thread a reply link answers (`answering`: ?replyto=ID) if it
+        is older; with the number of comments readers see on the story in all."""
+        approved = self.approved()
+        latest = approved.filter(parent=None).order_by("-created_at", "-id").values("pk")
+        latest = latest[:newest]
+        wanted = Q(pk__in=latest) | Q(parent__in=latest)
+        # An ID at all (and none the database could overflow on): the thread it starts or
+        # answers (replies go one level deep).
+        if re.fullmatch(r"[1-9][0-9]{0,17}", answering):
+            answered = approved.filter(parent=None).filter(
+                Q(pk=answering) | Q(replies__pk=answering, replies__status=Comment.Status.APPROVED)
+            )
+            answered = answered.values("pk")[:1]
+            wanted |= Q(pk__in=answered) | Q(parent__in=answered)
+        in_all = (
+            Comment.objects.filter(article=OuterRef("article"))
+            .shown()
+            .order_by()
+            .values("article")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        threads = self.filter(wanted).annotate(in_all=Subquery(in_all)).threads()
+        return threads, (threads[0].in_all if threads else 0)
+
     def by_email(self, email):
         # People type their address with whatever capitals they like.
         return self.filter(email__iexact=email)
@@ -50,12 +81,19 @@ class CommentQuerySet(models.QuerySet):
     def moderate(self, status, user):
         """Give every comment in the queryset `status`, recording who decided and when."""
         stories = Article.objects.filter(pk__in=self.values("article_id"))
-        pages = [story.get_absolute_url() for story in stories.only("slug", "published_at")]
+        pages = [page for story in stories.only("slug", "published_at") for page in pages_of(story)]
         changed = self.update(status=status, moderated_by=user, moderated_at=timezone.now())
         # update() sends no signals: tell the page cache which stories' comments changed.
         for page in pages:
-            page_changed(page, self.db)
+            # Withdrawn comments must not be served from a stale copy for a moment.
+            page_changed(page, self.db, stale_ok=status == Comment.Status.APPROVED)
         return changed
+
+
+def pages_of(article):
+    """The addresses of the pages that show `article`'s comments: the story's own page and its
+    comments pages (whatever their ?page=), for page_changed()."""
+    return [article.get_absolute_url(), reverse("comments:list", args=[article.pk])]
 
 
 class Comment(models.Model):

@@ -1,7 +1,8 @@
 from django import template
+from django.conf import settings
 from django.urls import reverse
 
-from pagecache.pages import changes_at
+from pagecache.pages import changes_at, last_modified
 
 from ..forms import CommentForm
 from ..models import Comment
@@ -12,9 +13,18 @@ register = template.Library()
 
 @register.inclusion_tag("comments/tags/comments.html", takes_context=True)
 def comments_for(context, article):
-    """The approved comments under a story, replies nested, and the form to add one."""
+    """The newest comment threads under a story (COMMENTS_ON_STORY_PAGE), replies nested, a
+    link to all of them (comments/views.py:comment_list) and the form to add one."""
     request = context.get("request")
-    threads = list(article.comments.threads())
+    # A reply link from the comments pages may answer a thread too old to be among the newest:
+    # it is shown too, so the form's "Replying to" has its comment on the page.
+    replyto = request.GET.get("replyto", "") if request else ""
+    threads, count = article.comments.latest_threads(
+        settings.COMMENTS_ON_STORY_PAGE, answering=replyto
+    )
+    # The page's Last-Modified moves when a comment it shows was published.
+    shown = [comment for thread in threads for comment in (thread, *thread.approved_replies)]
+    last_modified(request, *(comment.moderated_at or comment.created_at for comment in shown))
     is_open = moderator.is_open(article)
     closes_at = moderator.close_at(article)
     if is_open:
@@ -22,19 +32,28 @@ def comments_for(context, article):
         changes_at(request, closes_at)
     form = context.get("comment_form")
     if form is None and is_open:
+        # The page every reader shares: the same HTML all through the stamp's period (so it
+        # revalidates), and never served once its stamp is too old to post with.
+        shown_at, stamp_expires = moderator.shared_shown_at()
+        changes_at(request, stamp_expires)
         replyto = request.GET.get("replyto", "") if request else ""
-        form = CommentForm(article=article, initial={"parent": reply_target(threads, replyto)})
+        form = CommentForm(
+            article=article,
+            initial={"parent": reply_target(threads, replyto), "shown_at": shown_at},
+        )
     return {
         "article": article,
         "threads": threads,
-        "count": len(threads) + sum(len(thread.approved_replies) for thread in threads),
+        "count": count,
+        "shown": len(threads) + sum(len(thread.approved_replies) for thread in threads),
         "is_open": is_open,
         "closes_at": closes_at,
         "form": form,
         "messages": context.get("messages"),
         "request": request,
         "csrf_token": context.get("csrf_token"),
-        # Only a page made for this one reader (a post answered with errors) carries a token.
+        # Only a page made for this one reader (a post answered with errors) carries a token,
+        # for a browser that sends neither Sec-Fetch-Site nor Origin (comments/origin.py).
         "token_inline": context.get("comment_form") is not None,
         "notice": context.get("comment_notice"),
     }
