@@ -43,6 +43,10 @@ TRUST_COOKIE_ENTRIES = 20
 REMEMBERED = re.compile(r"(\d{1,18})\.([0-9a-f]{16})")
 
 
+# Seconds a shared page made at the very end of a stamp period is still cached for.
+STAMP_GRACE = 30
+
+
 class FormNotDated(ValueError):
     """The form's "shown at" note is forged or garbled ("invalid"), or from the future or too
     old ("expired")."""
@@ -109,12 +113,16 @@ class Moderator:
 
         The page cannot know when each reader opens it, so its note names the start of the
         current period (never later than the real time: nobody is taken for a bot by it), the
-        same for every render within the period; a copy must not be served after `expires`.
+        same for every render within the period; a copy must not be served after `expires`,
+        the period's end, or STAMP_GRACE seconds from now if that is later: a page made in the
+        last moments of a period is still worth caching.
         """
         period = self.stamp_period()
-        start = int(timezone.now().timestamp()) // period * period
+        now = timezone.now()
+        start = int(now.timestamp()) // period * period
         at = datetime.fromtimestamp(start, tz=UTC)
-        return self.shown_at_token(at), at + timedelta(seconds=period)
+        expires = max(at + timedelta(seconds=period), now + timedelta(seconds=STAMP_GRACE))
+        return self.shown_at_token(at), expires
 
     def form_max_age(self):
         """Seconds a "shown at" note stays good: the page's life in our cache (its period, and
@@ -123,6 +131,7 @@ class Moderator:
         note is a replay (or a page left open for long): treated like no note at all."""
         return (
             self.stamp_period()
+            + STAMP_GRACE
             + settings.PAGE_CACHE_STALE_SECONDS
             + settings.PAGE_MAX_AGE
             + settings.PAGE_STALE_WHILE_REVALIDATE

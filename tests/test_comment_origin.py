@@ -222,6 +222,17 @@ def test_a_cached_page_is_never_served_with_a_stamp_older_than_its_period(story,
     assert moderator.seconds_since_shown(fresh) < 2
 
 
+def test_a_page_made_in_the_last_second_of_a_period_is_still_cached(story, clock):
+    clock.move(seconds=clock.period - 10.5)  # half a second before the period ends
+    Client().get(story.get_absolute_url())
+    clock.move(seconds=20)
+
+    page = Client().get(story.get_absolute_url())
+
+    assert page["X-Page-Cache"] == "hit"
+    assert moderator.seconds_since_shown(form_fields(page.text)["shown_at"]) < clock.period + 30
+
+
 def test_a_stale_stamp_replayed_by_a_bot_is_not_published_nor_queued(story, settings, clock):
     """A bot keeps a cached page's form and posts it 20 minutes later, at once: it used to land
     in Pending. Now the old stamp counts as none, and the instant repost is spam."""
