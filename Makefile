@@ -29,12 +29,13 @@ node_modules/.installed: package.json package-lock.json $(if $(wildcard node_mod
 	@touch $@
 
 # This machine's development settings, read by newsroom/settings.py so that every
-# `manage.py` command works without a prefix. Written once, never overwritten (edit it freely),
+# `manage.py` command works without a prefix, after whichever target made the environment
+# (run, test, lint, format, screenshots). Written once, never overwritten (edit it freely),
 # readable by its owner only (it holds the secret key), and git-ignored. Variables set in the
 # environment win over it: `DEBUG=false make run` still runs without debug.
 .env: | $(BIN)/.installed
 	@umask 077 && { \
-	  echo "# Development settings for this machine, written by make run. Never commit it."; \
+	  echo "# Development settings for this machine, written by make. Never commit it."; \
 	  echo "# Any variable of README.md's configuration table may be set here."; \
 	  echo "DEBUG=true"; \
 	  echo "SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
@@ -54,23 +55,23 @@ run: demo
 	@echo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(BIN)/.installed node_modules/.installed
+test: $(BIN)/.installed node_modules/.installed .env
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(BIN)/.installed
+lint: $(BIN)/.installed .env
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(BIN)/.installed
+format: $(BIN)/.installed .env
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 # Photographs of the demo site and the admin for README.md (needs /usr/bin/chromium).
-screenshots: $(BIN)/.installed
+screenshots: $(BIN)/.installed .env
 	$(BIN)/python docs/screenshots.py
 
 clean:

@@ -87,3 +87,31 @@ def test_the_readmes_manage_py_commands_work_after_make_run(tmp_path):
         result = manage(*command)
         assert result.returncode == 0, (command, result.stderr[-2000:])
         assert "Traceback" not in result.stderr
+
+
+def test_every_target_that_makes_the_environment_also_writes_the_env_file(tmp_path):
+    """A newcomer who ran `make test` (or lint, format, screenshots) before `make run` gets a
+    .env too, so the README's manage.py commands work after any of them."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for target in ("run", "test", "lint", "format", "screenshots"):
+        plan = subprocess.run(
+            [
+                "make",
+                "-n",
+                "-f",
+                ROOT / "Makefile",
+                f"BIN={bin_dir}",
+                "-o",
+                bin_dir / ".installed",
+                "-o",
+                "node_modules/.installed",
+                target,
+            ],
+            cwd=tmp_path,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
+        assert "SECRET_KEY=" in plan, target
