@@ -7,7 +7,6 @@ same query fetches the About box, so a new generation's furniture costs no extra
 """
 
 from django.db.models import Subquery
-from django.utils import timezone
 
 from pagecache.generations import cached, keep
 
@@ -33,11 +32,7 @@ def site_furniture():
 
 def _build_furniture():
     """(the furniture, when the next scheduled story goes live)."""
-    next_due = (
-        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-        .order_by("published_at")
-        .values("published_at")[:1]
-    )
+    next_due = Article.objects.scheduled().order_by("published_at").values("published_at")[:1]
     about = About.objects.annotate(next_due=Subquery(next_due)).filter(pk=1).first()
     if about is None:  # A new site: About.load() creates the row, which raises the generation.
         about = About.load()

@@ -72,10 +72,6 @@ class Moderator:
 
     # Rate limit ------------------------------------------------------------------------------
 
-    def rate_limit_bucket(self, ip):
-        """Whose comment posts `ip` counts against (articles/client_address.py)."""
-        return bucket(ip)
-
     def seconds_until_allowed(self, ip):
         """Count a comment post from `ip` against its bucket; return 0 if it is within
         COMMENTS_RATE_LIMIT, else the seconds until it would be. Counted in the shared cache, so
@@ -85,7 +81,7 @@ class Moderator:
         limit, period = settings.COMMENTS_RATE_LIMIT
         now = time.time()
         window = int(now // period)
-        key = f"comments:posts:{self.rate_limit_bucket(ip)}:{window}"
+        key = f"comments:posts:{bucket(ip)}:{window}"
         cache.add(key, 0, timeout=period)
         try:
             count = cache.incr(key)

@@ -11,9 +11,9 @@ A change to one page only (a comment under a story) raises that page's own versi
 Some changes come by the clock alone, with no save to announce them: a scheduled story falls
 due. The apps above register a source of such moments (register_expiry), asked whenever a
 generation starts; the generation is good until the earliest of them, and is raised when it
-passes, as if an editor had published by hand. The state of the generation, (generation, good until), is itself kept for at most
-GENERATION_DATA_SECONDS: a generation whose state is lost (expired, evicted) is raised too,
-since a moment may have passed unseen.
+passes, as if an editor had published by hand. The state of the generation, (generation, good
+until), is itself kept for at most GENERATION_DATA_SECONDS: a generation whose state is lost
+(expired, evicted) is raised too, since a moment may have passed unseen.
 
 Each raise is recorded for a short while (when, and whether a copy made before it may still be
 served while a new one is made): see changed_since() and PAGE_CACHE_STALE_SECONDS. A change that

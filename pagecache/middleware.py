@@ -1,8 +1,8 @@
-"""Whole-page caching for anonymous readers that never shows a stale page.
+"""Whole-page caching for anonymous readers: a change shows at once, or within a bound.
 
-Every public page (pages.reader_page) is cached whole, per address, under the site's current
-generation (generations.py): any change readers could see raises it, so a page stored before
-the change is never served again.
+Every public page (pages.reader_page) is cached whole, per address, with the site's generation
+it was made under (generations.py): any change readers could see raises it, so a page stored
+before the change is served again only while a new copy is made (see "No stampede" below).
 
 An address is the path and only the query parameters its page declares (`reader_page(params=…)`):
 the view never sees the others, so `?page=2&utm_source=x` is the `?page=2` page and one cache
@@ -12,7 +12,8 @@ only evict other copies, never the rate limits, locks and counters kept in `defa
 Staff never get a cached page (they see drafts, banners and their own messages), and neither
 does a reader carrying a message (their comment was received). Cached pages carry no per-reader
 data at all: no CSRF token (the comment form is checked by where the browser says it was sent
-from, comments/origin.py) and no CSP nonce; a response that leaves with a cookie is never stored and never labelled public.
+from, comments/origin.py) and no CSP nonce; a response that leaves with a cookie is never
+stored and never labelled public.
 
 Revalidation: a page's ETag is taken over the page as the view made it, before compression
 (ETagBeforeCompressionMiddleware, below GZipMiddleware, which marks a compressed copy's ETag

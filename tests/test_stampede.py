@@ -229,6 +229,18 @@ def read_front_page(results):
     return threading.Thread(target=read)
 
 
+def race(slow, renderer, others):
+    """One reader starts rendering the front page (held in `slow`), then READERS more arrive:
+    (the first reader's thread, the others' threads), all started."""
+    first = read_front_page(renderer)
+    first.start()
+    assert slow.entered.wait(10)
+    readers = [read_front_page(others) for _ in range(READERS)]
+    for reader in readers:
+        reader.start()
+    return first, readers
+
+
 @pytest.mark.django_db(transaction=True)
 def test_one_render_while_the_others_get_the_previous_copy(shared_cache, monkeypatch):
     story = make_article(title="Floods reach the capital")
@@ -238,12 +250,7 @@ def test_one_render_while_the_others_get_the_previous_copy(shared_cache, monkeyp
     slow = SlowFrontPage(monkeypatch)
 
     renderer, others = [], []
-    first = read_front_page(renderer)
-    first.start()
-    assert slow.entered.wait(10)
-    readers = [read_front_page(others) for _ in range(READERS)]
-    for reader in readers:
-        reader.start()
+    first, readers = race(slow, renderer, others)
     for reader in readers:  # All answered while the first is still rendering.
         reader.join(10)
     slow.finish.set()
@@ -282,12 +289,7 @@ def test_one_render_under_concurrent_misses_with_no_copy_at_all(shared_cache, mo
     waiting = Arrivals(monkeypatch)
 
     renderer, others = [], []
-    first = read_front_page(renderer)
-    first.start()
-    assert slow.entered.wait(10)
-    readers = [read_front_page(others) for _ in range(READERS)]
-    for reader in readers:
-        reader.start()
+    first, readers = race(slow, renderer, others)
     waiting.wait_for(READERS)  # Every reader missed while the first was rendering.
     slow.finish.set()  # The waiting readers are given the copy once it is stored.
     first.join(10)
