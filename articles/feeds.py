@@ -23,7 +23,8 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
-from .images import fallback_rendition
+from images.processing import fallback_rendition
+
 from .models import About, Article, Author, Category
 from .templatetags.seo_tags import absolute_url
 
@@ -68,7 +69,7 @@ class AtomFeed(Atom1Feed):
 
 def feed_image(article):
     """(name, width) of the featured image as feeds show it: the 960-pixel JPEG or PNG
-    rendition that pages fall back to (see picture_tags), or the original when the image's
+    rendition that pages fall back to (images/pictures.py), or the original when the image's
     width is unknown and it has no renditions."""
     image = article.featured_image
     fallback = fallback_rendition(image.name, article.featured_image_width)

@@ -12,13 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from .body_images import BodyEditorWidget
-from .images import MAX_DECODED_PIXELS, MAX_PIXELS, MAX_UPLOAD_BYTES, normalise_upload
+from images.body_images import BodyEditorWidget
+from images.processing import MAX_DECODED_PIXELS, MAX_PIXELS, MAX_UPLOAD_BYTES, normalise_upload
+
 from .models import About, Article, Author
 
 # What the editor's toolbar offers: a subset of what `html.sanitize_html` keeps, so nothing
 # an editor writes is lost on save. No h1: the headline is the page's h1. Images are
-# uploaded with the toolbar's "Upload image" button (articles/body_images.py) or inserted by
+# uploaded with the toolbar's "Upload image" button (images/body_images.py) or inserted by
 # URL (a dialog asks for the address and alt text).
 BODY_EDITOR = {
     "extensions": {
@@ -53,7 +54,8 @@ NOT_AN_IMAGE = (
     "This file is not an image we can use: upload a JPEG, PNG, WebP or GIF "
     f"of at most {MAX_PIXELS // 1_000_000} megapixels."
 )
-# What editors are told beside the file field: the limits of images.py, and what happens on upload.
+# What editors are told beside the file field: the limits of images/processing.py, and what
+# happens on upload.
 IMAGE_HELP = (
     f"A JPEG, PNG, WebP or GIF of at most {MAX_UPLOAD_BYTES // 2**20} MB and "
     f"{MAX_PIXELS // 1_000_000} megapixels ({MAX_DECODED_PIXELS // 1_000_000} for PNG, WebP "

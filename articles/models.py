@@ -542,8 +542,5 @@ class About(models.Model):
         return about
 
 
-# Images inside story bodies live beside their upload view and page rewrite.
-from .body_images import BodyImage  # noqa: F401
-
 # Old addresses of stories live beside the fallback that answers them.
 from .redirects import Redirect

@@ -35,9 +35,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
+from images.processing import generate_renditions
 from pagecache.generations import content_changed
 
-from .images import generate_renditions
 from .models import About, Article, Author, Byline, Category, Correction
 
 SHOWN_TO_READERS = (Category, About, Author)

@@ -182,8 +182,8 @@ def featured_image():
     from django.core.files.storage import default_storage
     from PIL import Image, ImageDraw
 
-    from articles.images import generate_renditions
     from articles.models import Article
+    from images.processing import generate_renditions
 
     width, height = 1600, 900
     if not default_storage.exists(FEATURED_IMAGE):

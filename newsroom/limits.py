@@ -2,7 +2,7 @@
 anything reads it, so an anonymous 300 MB POST costs a worker nothing but its headers.
 
 Readers only ever send small forms (a comment, a sign-in, the reading beacon): MAX_REQUEST_BYTES.
-Staff in the admin send images too: MAX_ADMIN_REQUEST_BYTES, an image (articles/images.py
+Staff in the admin send images too: MAX_ADMIN_REQUEST_BYTES, an image (images/processing.py
 MAX_UPLOAD_BYTES) and the story's text. The proxy in front refuses more than either first
 (nginx `client_max_body_size`, docs/deploy.md); these limits hold when something else is in
 front, or nothing.

@@ -25,7 +25,7 @@ PERMISSIONS_POLICY = ", ".join(
     )
 )
 
-# What the uploads may be: the formats articles/images.py accepts.
+# What the uploads may be: the formats images/processing.py accepts.
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
 
 

@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     "axes",
     # The ground floor: knows no app of the site (they tell it what changed).
     "pagecache",
+    # The middle floor, bottom up: images (files, renditions, body images), stories, comments.
+    "images",
     "articles",
     "comments",
     "wordpress",
@@ -269,7 +271,7 @@ STORAGES = {
 
 # Request bodies larger than these are refused with a 413 page before anything reads them
 # (newsroom/limits.py): readers only send small forms; staff in the admin send an image (at most
-# 10 MB, articles/images.py) with a story. nginx's client_max_body_size must allow the larger.
+# 10 MB, images/processing.py) with a story. nginx's client_max_body_size must allow the larger.
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 64 * 1024)
 MAX_ADMIN_REQUEST_BYTES = env_int("MAX_ADMIN_REQUEST_BYTES", 12 * 1024 * 1024)
 # Within those, a form's fields other than files may hold this much (more is a 413 as well); an

@@ -8,7 +8,8 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.generic import TemplateView
 from django.views.static import serve
 
-from articles import body_images, sitemaps
+from articles import sitemaps
+from articles.views import upload_body_image
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
@@ -58,7 +59,7 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     # Before the admin's own URLs, which answer 404 for any address they do not know; under
     # /admin/ for the admin's request size limit (newsroom/limits.py).
-    path("admin/body-images/upload/", body_images.upload, name="body-image-upload"),
+    path("admin/body-images/upload/", upload_body_image, name="body-image-upload"),
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
     path("sitemap.xml", sitemaps.index, name="sitemap"),

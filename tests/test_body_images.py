@@ -6,15 +6,20 @@ import json
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from articles.body_images import BodyImage, body_pictures
-from articles.images import MAX_UPLOAD_BYTES
 from articles.models import Article
+from images.body_images import body_pictures
+from images.models import BodyImage
+from images.processing import MAX_UPLOAD_BYTES
 
 from .factories import image_upload, make_article, make_user
+from .test_redirects import migrate
 from .test_wordpress import run_import
 
 pytestmark = pytest.mark.django_db
@@ -219,6 +224,21 @@ def test_a_body_with_several_images_costs_one_query(django_assert_num_queries):
         assert body_pictures(body).count("<picture>") == 3
 
 
+def test_regenerate_renditions_remakes_those_of_body_images_too(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        image = stored_image()
+    deleted = f"renditions/{image.image.name}-960.webp"
+    image.image.storage.delete(deleted)
+    out = io.StringIO()
+
+    call_command("regenerate_renditions", "--missing-only", stdout=out, stderr=io.StringIO())
+
+    assert image.image.storage.exists(deleted)
+    assert "Made renditions: 1; already complete: 0; failed: 0." in out.getvalue()
+
+
 def test_the_editor_offers_the_upload_button_script(client):
     client.force_login(make_user(is_staff=True, is_superuser=True))
 
@@ -291,3 +311,33 @@ def test_the_json_answers_are_json(writer_client):
     response = post_image(writer_client, alt="")
     assert response["Content-Type"] == "application/json"
     json.loads(response.content)
+
+
+# The move from articles to images -------------------------------------------------------
+
+
+# serialized_rollback puts back the groups the migrations made, for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_body_images_stored_before_the_move_to_the_images_app_are_kept():
+    old = migrate([("articles", "0014_remove_old_redirects")])
+    name = "body/2026/01/queue.jpg"
+    old.get_model("articles", "BodyImage").objects.create(
+        image=name, width=1200, height=800, alt="A queue", source="2024/03/queue.jpg"
+    )
+    old_type = old.get_model("contenttypes", "ContentType").objects.get(
+        app_label="articles", model="bodyimage"
+    )
+
+    migrate(None)
+
+    image = BodyImage.objects.get()
+    assert (image.image.name, image.width, image.height) == (name, 1200, 800)
+    assert (image.alt, image.source) == ("A queue", "2024/03/queue.jpg")
+    # Pages still find it in the bodies that show it.
+    picture = body_pictures(f'<p><img src="/media/{name}" alt="A queue"></p>')
+    assert f"/media/renditions/{name}-480.webp 480w" in picture
+    assert 'width="1200" height="800"' in picture
+    # Its content type moved with it, and its permissions with that.
+    ContentType.objects.clear_cache()
+    assert ContentType.objects.get_for_model(BodyImage).pk == old_type.pk
+    assert Permission.objects.get(codename="add_bodyimage").content_type_id == old_type.pk

@@ -8,8 +8,8 @@ from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import expect
 
-from articles.body_images import BodyImage
 from articles.models import Article
+from images.models import BodyImage
 
 from .factories import make_article, make_user
 from .test_browser import sign_in

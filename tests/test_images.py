@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import ExifTags, Image, ImageCms
 
-from articles.images import generate_renditions, normalise_upload
 from articles.models import Article, Author
+from images.processing import generate_renditions, normalise_upload
 
 from .factories import make_article, make_category, make_user
 
@@ -547,9 +547,9 @@ def test_command_reports_broken_originals_and_carries_on(django_capture_on_commi
     out, err = run(verbosity=0)
 
     assert "Made renditions" not in out
-    assert f"Failed: {missing.featured_image.name} (story {missing.pk}" in err
+    assert f"Failed: {missing.featured_image.name} (article {missing.pk}, “{missing}”)" in err
     assert "the original file is missing" in err
-    assert f"Failed: {corrupt.featured_image.name} (story {corrupt.pk}" in err
+    assert f"Failed: {corrupt.featured_image.name} (article {corrupt.pk}, “{corrupt}”)" in err
     assert NOT_OUR_FORMAT in err
     assert "%" not in err  # No progress bar at verbosity 0.
     assert default_storage.exists(f"renditions/{sound.featured_image.name}-480.webp")

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageFile
 
-from articles.images import normalise_upload
 from articles.models import Article, Author, Byline
+from images.processing import normalise_upload
 
 from .factories import article_admin_data, make_article, make_category, make_user
 

@@ -22,11 +22,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from articles.body_images import store_imported
-from articles.images import normalise_upload
-from articles.models import Article, Author, BodyImage, Byline, Category
+from articles.models import Article, Author, Byline, Category
 from articles.redirects import Redirect, short_link
 from comments.models import Comment
+from images.body_images import store_imported
+from images.models import BodyImage
+from images.processing import normalise_upload
 
 from .content import clean_content, comment_text, expand_galleries, plain_text, replace_images
 from .wxr import WxrAuthor, WxrItem, WxrTerm, read_wxr

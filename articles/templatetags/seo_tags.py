@@ -23,7 +23,7 @@ from django.utils.encoding import iri_to_uri
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles.images import rendition_names
+from images.processing import rendition_names
 
 register = template.Library()
 
@@ -115,7 +115,7 @@ def open_graph_image(article=None):
         "url": absolute_url(image.storage.url(fallback)),
         "alt": alt,
         "width": rendition_width,
-        # Renditions keep the original's proportions (see images.generate_renditions).
+        # Renditions keep the original's proportions (images/processing.py).
         "height": max(1, round(height * rendition_width / width)),
     }
 

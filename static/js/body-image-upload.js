@@ -1,7 +1,7 @@
 // "Upload image" in the story editor's toolbar: choose a file, describe it, and it is stored
-// (articles/body_images.py) and inserted as a figure. Loaded before django-prose-editor's
-// scripts (BodyEditorWidget) so that it hears each editor announce itself. No inline script
-// or style: the admin runs under a strict CSP.
+// (articles/views.py, images/body_images.py) and inserted as a figure. Loaded before
+// django-prose-editor's scripts (BodyEditorWidget) so that it hears each editor announce
+// itself. No inline script or style: the admin runs under a strict CSP.
 
 function csrfToken(textarea) {
   const field = textarea.form?.querySelector("input[name=csrfmiddlewaretoken]")

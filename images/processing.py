@@ -1,10 +1,11 @@
-"""Featured images: upload checks and the resized renditions pages use.
+"""Image files: upload checks and the resized renditions pages use.
 
-An upload is checked and re-encoded once, in the admin form (`normalise_upload`): only real
-JPEG, PNG, WebP and GIF files, within a size and a pixel limit, turned upright, without EXIF
-(camera, GPS) or other metadata, in the format it came in. Animated or multi-picture files (GIF,
-APNG, animated WebP, and the multi-picture JPEGs (MPO) many phone cameras write) keep their
-first picture only: a featured image is a still.
+An upload (a story's featured image, an author's photo, an image in a story's body) is checked
+and re-encoded once, in the form that receives it (`normalise_upload`): only real JPEG, PNG,
+WebP and GIF files, within a size and a pixel limit, turned upright, without EXIF (camera, GPS)
+or other metadata, in the format it came in. Animated or multi-picture files (GIF, APNG,
+animated WebP, and the multi-picture JPEGs (MPO) many phone cameras write) keep their first
+picture only: the site shows stills.
 
 The pixel limits are checked on the header, before anything is decoded, and a JPEG above
 MAX_DECODED_PIXELS is decoded (and stored) at half or a quarter of its size, so that one upload
@@ -13,10 +14,12 @@ costs a worker about 200 MB at most. Measured peak memory of one upload and its 
 are a progressive 48 MP JPEG (185 MB: libjpeg holds all of its coefficients whatever the scale)
 and a 24 MP JPEG (160 MB, as before).
 
-Renditions are made once per image, after it is stored (`generate_renditions`, called from
-Article.save), at a few widths, in WebP plus a fallback: JPEG for JPEG originals, PNG for
+Renditions are made once per image, after it is stored (`generate_renditions`, run once the
+row holding the image is committed: articles/signals.py for a featured image, BodyImage.save
+for a body image), at a few widths, in WebP plus a fallback: JPEG for JPEG originals, PNG for
 formats that may be transparent. Their names follow from the original's name and width
-(`rendition_names`), so a page links to them without a database field or a storage lookup.
+(`rendition_names`), so a page links to them without a database field or a storage lookup
+(pictures.py writes the markup).
 """
 
 import io
