@@ -107,7 +107,7 @@ def article_admin_data(category, **fields):
         "status": "draft",
         "published_at_0": now.strftime("%d/%m/%Y"),
         "published_at_1": now.strftime("%H:%M:%S"),
-        "allow_comments": "on",
+        "comment_mode": "default",
     }
     for prefix in ("bylines", "corrections"):
         data |= {

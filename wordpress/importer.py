@@ -24,7 +24,7 @@ from taggit.models import Tag
 
 from articles.body_images import store_imported
 from articles.images import normalise_upload
-from articles.models import Article, Author, BodyImage, Byline, Category
+from articles.models import Article, Author, BodyImage, Byline, Category, CommentMode
 from articles.redirects import Redirect, short_link
 from comments.models import Comment
 
@@ -245,7 +245,11 @@ class WordPressImporter:
         article.body = clean_content(record.content)
         article.status = POST_STATUSES[record.status]
         article.published_at = published_at
-        article.allow_comments = record.comment_status == "open"
+        if record.comment_status != "open":
+            article.comment_mode = CommentMode.CLOSED
+        elif created or article.comment_mode == CommentMode.CLOSED:
+            # Open in WordPress: as its section says, unless an editor chose a mode here since.
+            article.comment_mode = CommentMode.DEFAULT
         article.category_id = self._post_category(record)
         user_id, author_id = self.authors.get(record.creator, (None, None))
         article.author_id = user_id
