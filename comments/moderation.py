@@ -1,7 +1,8 @@
 """The comment policy, whole, in one place (in the spirit of django-contrib-comments'
 moderation.py): when a story takes comments (its mode, its age, the commenting hours), how often
-one address may post, what gives a bot away (the hidden field, the speed, the links), whom we
-trust, and so what becomes of a new comment — spam, published at once, or the moderation queue.
+one address may post, what gives a bot away (the hidden field, the speed, the links), which words
+the moderators banned or suspect (comments/wordrules.py), whom we trust, and so what becomes of a
+new comment — spam, rejected, published at once, or the moderation queue.
 
 Views, forms and models ask `moderator`; they keep only HTTP, form fields and rows. Every setting
 is read when it is needed, so a change in the environment (or a test) is obeyed at once.
@@ -24,7 +25,7 @@ from django.utils.crypto import salted_hmac
 from articles.client_address import bucket
 from articles.models import CommentMode
 
-from .models import Comment
+from .models import Comment, WordList
 
 SHOWN_AT_SALT = "comments.form-shown-at"
 # A shared page's "shown at" time is rounded down to its cache period, and to a minute at least:
@@ -286,23 +287,49 @@ class Moderator:
             >= needed
         )
 
+    # Word lists ------------------------------------------------------------------------------
+
+    def words_found(self, comment):
+        """What the moderators' word lists find in the comment's text: [wordrules.Match, ...]."""
+        return WordList.objects.compiled().matches(comment.body)
+
+    def banned_words_reason(self, matches, kind):
+        """Why a comment was filed by the `kind` ("reject" or "spam") lists, naming the words."""
+        found = [match for match in matches if match.rule.kind == kind]
+        lists = sorted({match.rule.list_name for match in found})
+        words = ", ".join(dict.fromkeys(f"“{match.rule.text}”" for match in found))
+        named = ", ".join(f"“{name}”" for name in lists)
+        return f"Uses {words} from the banned list{'s' if len(lists) > 1 else ''} {named}."
+
     # The decision ----------------------------------------------------------------------------
 
     def receive(self, comment, *, spam_reason="", posted_here=(), site_url=""):
-        """File a reader's new comment: as spam, published at once, or in the moderation queue.
+        """File a reader's new comment: as spam, rejected, published at once, or in the queue.
 
-        In this order: a bot's work is spam; a pre-moderated story holds it for a moderator
-        whoever wrote it; otherwise a returning commenter is
+        In this order: a bot's work is spam; a word from a banned list files it as that list
+        says (spam or rejected, the site itself deciding); a suspect word, or a pre-moderated
+        story, holds it for a moderator whoever wrote it; otherwise a returning commenter is
         trusted (when the site allows it) only with proof: `posted_here` are the IDs of comments
         their browser posted (comments_posted_here), and COMMENTS_TRUST_AFTER_APPROVED of them
         must be approved and carry the same address. Knowing someone's address is not enough.
         Only the queue needs a moderator, so only a pending comment emails them, once stored.
         """
+        matches = self.words_found(comment)
+        comment.matched_words = [match.as_json(comment.body) for match in matches]
+        kinds = {match.rule.kind for match in matches}
         if spam_reason:
             comment.status = Comment.Status.SPAM
             comment.spam_reason = spam_reason[:SPAM_REASON_MAX_LENGTH]
+        elif WordList.Kind.SPAM in kinds:
+            comment.status = Comment.Status.SPAM
+            reason = self.banned_words_reason(matches, WordList.Kind.SPAM)
+            comment.spam_reason = reason[:SPAM_REASON_MAX_LENGTH]
+        elif WordList.Kind.REJECT in kinds:
+            comment.status = Comment.Status.REJECTED
+            comment.moderated_by, comment.moderated_at = None, timezone.now()
         elif (
-            self.mode_for(comment.article) == CommentMode.OPEN
+            WordList.Kind.SUSPECT not in kinds
+            and self.mode_for(comment.article) == CommentMode.OPEN
             and settings.COMMENTS_TRUST_RETURNING_COMMENTERS
             and self.vouched_for_by(comment, posted_here)
         ):

@@ -20,7 +20,7 @@ from articles.models import (
     Correction,
     Redirect,
 )
-from comments.models import Comment
+from comments.models import Comment, WordList
 
 from .factories import image_upload, make_article, make_category, make_comment, make_user
 
@@ -94,10 +94,12 @@ def build_site():
     Comment.objects.filter(pk=first.pk).moderate(Comment.Status.APPROVED, moderator)
     make_comment(story, parent=first, status=Comment.Status.PENDING, wordpress_id=77)
     make_comment(story, status=Comment.Status.SPAM, spam_reason="honeypot filled in")
+    WordList.objects.create(name="Insults", kind=WordList.Kind.REJECT, rules="idiot\nmoron*")
     return story
 
 
 def empty_the_site():
+    WordList.objects.all().delete()
     Comment.objects.all().delete()
     Article.objects.all().delete()  # With bylines, corrections and redirects.
     TaggedItem.objects.all().delete()
@@ -135,6 +137,7 @@ def test_export_then_import_into_an_empty_database_loses_nothing(tmp_path):
     assert Tag.objects.filter(name="Unused").exists()
     assert Category.objects.get(slug="world").description == "Abroad."
     assert Article.objects.get(title="Scheduled").comment_mode == "closed"
+    assert WordList.objects.get().rules == "idiot\nmoron*"  # The moderators' lists move too.
 
     approved, reply, spam = Comment.objects.order_by("pk")
     assert (approved.status, approved.moderated_by.username) == ("approved", "mod")

@@ -51,6 +51,7 @@ MODELS = (
     "articles.correction",
     "articles.redirect",
     "comments.comment",
+    "comments.wordlist",
 )
 # Derived from the rest, and rebuilt after an import.
 LEFT_OUT_FIELDS = {"articles.article": {"search_vector"}}
