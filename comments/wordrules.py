@@ -21,14 +21,16 @@ Not caught: letters spaced out with punctuation ("i.d.i.o.t" is five words), and
 wholly in lookalike letters of another script.
 
 The cost per comment is O(words × longest rule in words), whatever the number of rules: every
-run of up to that many words is looked up in a dict, and for prefix rules each run's last word
-is cut to each prefix length the rules use (a handful) and looked up too. The rules are compiled
+run of up to that many words is looked up in a dict (a run is extended only while some rule
+begins with it), and for prefix rules each run's last word is cut to each prefix length the
+rules use (a handful) and looked up too. The rules are compiled
 once per version of the lists (see compiled()), never per comment.
 """
 
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 MAX_PHRASE_WORDS = 6
 # Characters that sit inside a word without separating it: combining accents (the Unicode blocks
@@ -74,6 +76,8 @@ DIGIT = re.compile(r"[0-9]")
 LETTER = re.compile(r"[^\W\d_]")
 
 
+# Readers' words repeat (within a comment and across them): each is folded once per process.
+@lru_cache(maxsize=100_000)
 def fold(word):
     """One word as the rules see it (steps 2–4 of the module's docstring)."""
     if word.isascii():
@@ -144,6 +148,9 @@ class CompiledRules:
     # "word word pre" (the last word cut to its prefix) -> the prefix rules.
     prefixes: dict = field(default_factory=dict)
     prefix_lengths: list = field(default_factory=list)
+    # The first words of every rule longer than them: a run of words that is not one of these
+    # starts no rule, and is not extended further.
+    heads: set = field(default_factory=set)
     longest: int = 0
 
     def add(self, rule_text, list_name, kind):
@@ -152,6 +159,7 @@ class CompiledRules:
         table = self.prefixes if is_prefix else self.whole
         table.setdefault(" ".join(folded), []).append(rule)
         self.longest = max(self.longest, len(folded))
+        self.heads.update(" ".join(folded[:n]) for n in range(1, len(folded)))
         if is_prefix and len(folded[-1]) not in self.prefix_lengths:
             self.prefix_lengths.append(len(folded[-1]))
             self.prefix_lengths.sort()
@@ -176,6 +184,8 @@ class CompiledRules:
                         key = f"{head} {last[:length]}" if n else last[:length]
                         for rule in self.prefixes.get(key, ()):
                             results.append(Match(rule, *span))
+                if joined not in self.heads:
+                    break
         return results
 
 

@@ -329,3 +329,22 @@ def test_editors_and_writers_cannot_change_the_word_lists(client):
     client.force_login(make_user(is_staff=True, groups=["Editors", "Writers"]))
 
     assert client.get(reverse("admin:comments_wordlist_add")).status_code == 403
+
+
+def test_thousands_of_rules_find_exactly_the_words_written():
+    """Many rules sharing first words and prefixes: still only what the text holds."""
+    rules = "\n".join(
+        [f"word{n}" for n in range(2000)]
+        + [f"buy word{n} now" for n in range(2000)]
+        + [f"pill{n}*" for n in range(1000)]
+    )
+
+    assert found(rules, "Buy word7 now, word1999 and pill12x; buy word7 later, pill1") == [
+        "Buy word7 now",
+        "word7",
+        "word1999",
+        "pill12x",  # By pill1* ...
+        "pill12x",  # ... and by pill12*.
+        "word7",
+        "pill1",
+    ]
