@@ -222,13 +222,15 @@ def compile_rules(lists):
 
 def marked_spans(text, matched):
     """[(piece, is_matched), ...] covering `text`: the matched spans (overlaps joined) and the
-    text between them, for highlighting with <mark>. Spans outside the text are ignored."""
+    text between them, for highlighting with <mark>. A span outside the text, or that no longer
+    holds the words it matched (a moderator edited the comment since), is left unmarked."""
     spans = sorted(
         (m["start"], m["end"])
         for m in matched
         if isinstance(m.get("start"), int)
         and isinstance(m.get("end"), int)
         and 0 <= m["start"] < m["end"] <= len(text)
+        and m.get("text", text[m["start"] : m["end"]]) == text[m["start"] : m["end"]]
     )
     merged = []
     for start, end in spans:

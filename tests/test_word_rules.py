@@ -309,6 +309,16 @@ def test_a_queue_entry_with_garbled_offsets_still_shows_the_whole_comment(client
     assert "Plain words" in queue
 
 
+def test_words_a_moderator_edited_away_are_no_longer_marked(client, moderator):
+    match = {"rule": "idiot", "list": "L", "kind": "suspect", "start": 4, "end": 9}
+    make_comment(body="You fool there", matched_words=[{**match, "text": "idiot"}])
+
+    queue = client.get(reverse("admin:comments_comment_changelist")).text
+
+    assert "You fool there" in queue and "<mark>fool" not in queue
+    assert "<mark>idiot</mark> — rule “idiot”" in queue  # What it said when it was posted.
+
+
 def test_moderators_keep_the_word_lists_in_the_admin(client, moderator):
     add = reverse("admin:comments_wordlist_add")
     assert client.get(add).status_code == 200
