@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
@@ -243,6 +244,23 @@ def test_the_reopening_time_is_told_in_the_sites_time_zone(client, clock, hours,
     page = client.get(story.get_absolute_url()).text
 
     assert "Comments reopen at 07:00." in page
+
+
+def test_outside_the_hours_no_reply_link_leads_to_a_form_that_is_not_there(client, clock, hours):
+    story = old_story()
+    make_comment(story, status="approved", body="An early comment.")
+    all_comments = reverse("comments:list", args=[story.pk])
+
+    clock.move_to(*DAY, 12)
+    day_page, day_list = client.get(story.get_absolute_url()).text, client.get(all_comments).text
+    clock.move_to(*DAY, 23)
+    night_page = client.get(story.get_absolute_url()).text
+    night_list = client.get(all_comments).text
+
+    assert "?replyto=" in day_page and "?replyto=" in day_list
+    assert "An early comment." in night_page and "?replyto=" not in night_page
+    assert "An early comment." in night_list and "?replyto=" not in night_list
+    assert "Leave a comment" not in night_list
 
 
 def test_a_post_outside_the_hours_is_refused_and_the_readers_words_are_kept(client, clock, hours):

@@ -29,8 +29,10 @@ def comments_for(context, article):
     # A cached copy of the page must not offer the form once comments have closed (by age or
     # for the night), nor say "Comments reopen at…" once they have reopened.
     changes_at(request, opening.until)
-    is_open = opening.state != "closed"
-    closes_at = moderator.close_at(article) if is_open else None
+    # Open now: the form and "Reply" links. Paused for the night: neither, only when they reopen
+    # (a reader's refused post still gets its words back in the form).
+    is_open = opening.state == "open"
+    closes_at = moderator.close_at(article) if opening.state != "closed" else None
     form = context.get("comment_form")
     if form is None and opening.state == "open":
         # The page every reader shares: the same HTML all through the stamp's period (so it
