@@ -142,9 +142,10 @@ class CommentAdmin(admin.ModelAdmin):
             '<ul class="found-words">{}</ul>',
             format_html_join(
                 "",
-                "<li><mark>{}</mark> — rule “{}” in {} ({})</li>",
+                "<li>{}<mark>{}</mark> — rule “{}” in {} ({})</li>",
                 (
                     (
+                        "In the name: " if match.get("field") == "name" else "",
                         match.get("text", ""),
                         match.get("rule", ""),
                         match.get("list", ""),

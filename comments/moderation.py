@@ -290,12 +290,18 @@ class Moderator:
     # Word lists ------------------------------------------------------------------------------
 
     def words_found(self, comment):
-        """What the moderators' word lists find in the comment's text: [wordrules.Match, ...]."""
-        return WordList.objects.compiled().matches(comment.body)
+        """What the moderators' word lists find in the comment and in the name it is posted
+        under (shown as publicly as the comment): [(field, wordrules.Match), ...]."""
+        compiled = WordList.objects.compiled()
+        return [
+            (field, match)
+            for field in ("body", "name")
+            for match in compiled.matches(getattr(comment, field))
+        ]
 
     def banned_words_reason(self, matches, kind):
         """Why a comment was filed by the `kind` ("reject" or "spam") lists, naming the words."""
-        found = [match for match in matches if match.rule.kind == kind]
+        found = [match for _, match in matches if match.rule.kind == kind]
         lists = sorted({match.rule.list_name for match in found})
         words = ", ".join(dict.fromkeys(f"“{match.rule.text}”" for match in found))
         named = ", ".join(f"“{name}”" for name in lists)
@@ -315,8 +321,10 @@ class Moderator:
         Only the queue needs a moderator, so only a pending comment emails them, once stored.
         """
         matches = self.words_found(comment)
-        comment.matched_words = [match.as_json(comment.body) for match in matches]
-        kinds = {match.rule.kind for match in matches}
+        comment.matched_words = [
+            match.as_json(getattr(comment, field), field) for field, match in matches
+        ]
+        kinds = {match.rule.kind for _, match in matches}
         if spam_reason:
             comment.status = Comment.Status.SPAM
             comment.spam_reason = spam_reason[:SPAM_REASON_MAX_LENGTH]

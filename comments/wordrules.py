@@ -195,9 +195,11 @@ class Match:
     start: int
     end: int
 
-    def as_json(self, text):
-        """What a comment keeps of the match (Comment.matched_words)."""
+    def as_json(self, text, field="body"):
+        """What a comment keeps of the match (Comment.matched_words); `field`: where `text` is
+        from, the comment ("body") or the name it is posted under ("name")."""
         return {
+            "field": field,
             "rule": self.rule.text,
             "list": self.rule.list_name,
             "kind": self.rule.kind,
@@ -220,14 +222,16 @@ def compile_rules(lists):
     return compiled
 
 
-def marked_spans(text, matched):
-    """[(piece, is_matched), ...] covering `text`: the matched spans (overlaps joined) and the
-    text between them, for highlighting with <mark>. A span outside the text, or that no longer
-    holds the words it matched (a moderator edited the comment since), is left unmarked."""
+def marked_spans(text, matched, field="body"):
+    """[(piece, is_matched), ...] covering `text` (the comment's `field`): the matched spans
+    (overlaps joined) and the text between them, for highlighting with <mark>. A span outside
+    the text, or that no longer holds the words it matched (a moderator edited the comment
+    since), is left unmarked."""
     spans = sorted(
         (m["start"], m["end"])
         for m in matched
-        if isinstance(m.get("start"), int)
+        if m.get("field", "body") == field
+        and isinstance(m.get("start"), int)
         and isinstance(m.get("end"), int)
         and 0 <= m["start"] < m["end"] <= len(text)
         and m.get("text", text[m["start"] : m["end"]]) == text[m["start"] : m["end"]]

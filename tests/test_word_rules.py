@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from comments import wordrules
@@ -180,6 +181,7 @@ def test_a_banned_word_from_a_reject_list_rejects_the_comment_and_says_which(cli
     assert comment.moderated_by is None and comment.moderated_at is not None
     assert comment.matched_words == [
         {
+            "field": "body",
             "rule": "idiot",
             "list": "reject words",
             "kind": "reject",
@@ -201,6 +203,20 @@ def test_a_banned_word_from_a_spam_list_files_it_as_spam_naming_the_word_and_lis
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.SPAM
     assert comment.spam_reason == "Uses “cheap pill*” from the banned list “Pill sellers”."
+
+
+def test_the_name_a_comment_is_posted_under_is_checked_too(client, moderator_client):
+    make_list(WordList.Kind.SUSPECT, "lawsuit")
+    become_returning_commenter(client)
+
+    post(client, make_story(), body="Fine words.", name="Lawsuit Larry")
+
+    comment = Comment.objects.get(body="Fine words.")
+    assert comment.status == Comment.Status.PENDING
+    assert [(m["field"], m["text"]) for m in comment.matched_words] == [("name", "Lawsuit")]
+    queue = moderator_client.get(reverse("admin:comments_comment_changelist")).text
+    assert "In the name: <mark>Lawsuit</mark> — rule “lawsuit”" in queue
+    assert "<mark>Fine" not in queue  # Its offsets are the name's, not the comment's.
 
 
 def test_spam_wins_over_reject_when_both_lists_match(client):
@@ -276,6 +292,14 @@ def moderator(client):
     user = make_user(is_staff=True, groups=["Moderators"])
     client.force_login(user)
     return user
+
+
+@pytest.fixture
+def moderator_client():
+    """A moderator's browser beside the reader's `client`."""
+    browser = Client()
+    browser.force_login(make_user(is_staff=True, groups=["Moderators"]))
+    return browser
 
 
 def test_the_queue_marks_the_exact_words_that_matched_escaped(client, moderator):
