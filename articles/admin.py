@@ -22,7 +22,7 @@ from .signals import collected
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position", "published_count"]
+    list_display = ["name", "slug", "position", "comment_mode", "published_count"]
     list_editable = ["position"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -72,7 +72,7 @@ class PublicationFilter(admin.SimpleListFilter):
 # Whether, when and how prominently a story is out. Restoring an old version brings back its
 # words and filing but leaves these (and the story's writer) as they are today, unless an
 # editor ticks the box to restore them too: an old draft must not unpublish a story by itself.
-PUBLISHING_FIELDS = ["status", "published_at", "is_featured", "allow_comments"]
+PUBLISHING_FIELDS = ["status", "published_at", "is_featured", "comment_mode"]
 KEPT_ON_REVERT = {*PUBLISHING_FIELDS, "author"}
 
 

@@ -38,6 +38,22 @@ class CategoryQuerySet(models.QuerySet):
         )
 
 
+class CommentMode(models.TextChoices):
+    """How a story takes readers' comments. comments/moderation.py (Moderator.mode_for) reads
+    it: "default" defers to the story's section, and a section's to COMMENTS_DEFAULT_MODE."""
+
+    DEFAULT = "default", "As its section says"
+    OPEN = "open", "Open: trusted commenters appear at once, the others wait"
+    PREMODERATED = "premoderated", "Pre-moderated: every comment waits for a moderator"
+    CLOSED = "closed", "Closed: no new comments"
+
+
+SECTION_COMMENT_MODES = [
+    (CommentMode.DEFAULT, "As the site's default says"),
+    *CommentMode.choices[1:],
+]
+
+
 class Category(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
@@ -47,12 +63,25 @@ class Category(models.Model):
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Order in the navigation bar: lower numbers come first."
     )
+    comment_mode = models.CharField(
+        "comments",
+        max_length=16,
+        choices=SECTION_COMMENT_MODES,
+        default=CommentMode.DEFAULT,
+        help_text="How the section's stories take comments, unless a story says otherwise.",
+    )
 
     objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
         verbose_name_plural = "categories"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(comment_mode__in=CommentMode.values),
+                name="category_comment_mode_valid",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -142,7 +171,16 @@ class Article(models.Model):
         default=False,
         help_text="The story at the top of the front page. One story leads at a time.",
     )
-    allow_comments = models.BooleanField(default=True)
+    comment_mode = models.CharField(
+        "comments",
+        max_length=16,
+        choices=CommentMode.choices,
+        default=CommentMode.DEFAULT,
+        help_text=(
+            "Open: comments from trusted commenters appear at once, the others wait for a "
+            "moderator. Pre-moderated: every comment waits. Comments still close by age."
+        ),
+    )
     # Raised by one on every save, so that a save made from a stale form can be refused
     # (optimistic locking: two editors never overwrite each other).
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -176,6 +214,10 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "review", "published"]),
                 name="article_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(comment_mode__in=CommentMode.values),
+                name="article_comment_mode_valid",
             ),
             # One lead story at a time: marking another one unmarks it (Article.save).
             models.UniqueConstraint(

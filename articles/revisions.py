@@ -26,7 +26,7 @@ COMPARED_FIELDS = [
     "status",
     "published_at",
     "is_featured",
-    "allow_comments",
+    "comment_mode",
 ]
 
 # A word with the spaces after it: joined back, the words give the text as it was.

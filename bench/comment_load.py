@@ -219,7 +219,7 @@ def story_paths(database_url):
     with psycopg.connect(database_url) as connection:
         rows = connection.execute(
             "SELECT slug, published_at AT TIME ZONE 'UTC' FROM articles_article "
-            "WHERE status = 'published' AND allow_comments AND published_at <= now() "
+            "WHERE status = 'published' AND comment_mode <> 'closed' AND published_at <= now() "
             "ORDER BY published_at DESC LIMIT 8"
         ).fetchall()
         category = connection.execute(

@@ -283,7 +283,7 @@ def populate(args):
                     "created_at": published_at,
                     "updated_at": published_at,
                     "is_featured": False,  # One lead, the newest story: set below.
-                    "allow_comments": True,
+                    "comment_mode": "default",
                     "version": 1,
                 }
             )

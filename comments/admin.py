@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from .models import Comment
+from .models import Comment, WordList
+from .wordrules import marked_spans
 
 # One-click decisions in each row of the queue: status, button label, past tense for the message.
 DECISIONS = [
@@ -74,6 +75,7 @@ class CommentAdmin(admin.ModelAdmin):
         "body",
         "status",
         "spam_reason",
+        "found_words",
         "created_at",
         "ip_address",
         "user_agent",
@@ -84,6 +86,7 @@ class CommentAdmin(admin.ModelAdmin):
         "article",
         "parent",
         "spam_reason",
+        "found_words",
         "created_at",
         "ip_address",
         "user_agent",
@@ -114,9 +117,12 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Comment")
     def comment_text(self, comment):
-        """The whole comment, escaped, line breaks kept: a moderator judges all of it. A spam
-        comment says why the site filed it."""
-        text = linebreaksbr(comment.body)
+        """The whole comment, escaped, line breaks kept: a moderator judges all of it. The words
+        a word list matched are marked, and named under it; a spam comment says why the site
+        filed it."""
+        text = highlighted(comment)
+        if comment.matched_words:
+            text = format_html("{}{}", text, self.found_words(comment))
         if comment.parent:
             text = format_html("↳ Reply to {}: {}", comment.parent.name, text)
         if comment.spam_reason:
@@ -126,6 +132,29 @@ class CommentAdmin(admin.ModelAdmin):
                 comment.spam_reason,
             )
         return format_html('<div class="comment-text">{}</div>', text)
+
+    @admin.display(description="Words from the word lists")
+    def found_words(self, comment):
+        """Each word a list matched, as written, with the rule and the list that matched it."""
+        if not comment.matched_words:
+            return self.get_empty_value_display()
+        return format_html(
+            '<ul class="found-words">{}</ul>',
+            format_html_join(
+                "",
+                "<li>{}<mark>{}</mark> — rule “{}” in {} ({})</li>",
+                (
+                    (
+                        "In the name: " if match.get("field") == "name" else "",
+                        match.get("text", ""),
+                        match.get("rule", ""),
+                        match.get("list", ""),
+                        KIND_LABELS.get(match.get("kind"), match.get("kind", "")),
+                    )
+                    for match in comment.matched_words
+                ),
+            ),
+        )
 
     @admin.display(description="Article", ordering="article__title")
     def article_link(self, comment):
@@ -208,3 +237,41 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Mark selected comments as spam", permissions=["change"])
     def mark_spam(self, request, queryset):
         self._moderate(request, queryset, Comment.Status.SPAM, "marked as spam")
+
+
+KIND_LABELS = {
+    WordList.Kind.REJECT: "banned: rejected",
+    WordList.Kind.SPAM: "banned: spam",
+    WordList.Kind.SUSPECT: "suspect: held for a moderator",
+}
+
+
+def highlighted(comment):
+    """The comment's text, escaped, with its line breaks, and the words the lists matched in
+    <mark>: the moderator sees exactly which words, where."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (
+                format_html("<mark>{}</mark>", linebreaksbr(piece))
+                if marked
+                else linebreaksbr(piece),
+            )
+            for piece, marked in marked_spans(comment.body, comment.matched_words or [])
+        ),
+    )
+
+
+@admin.register(WordList)
+class WordListAdmin(admin.ModelAdmin):
+    """Banned and suspect words: what the site does with a comment before a moderator sees it."""
+
+    list_display = ["name", "kind", "rule_count", "changed_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "rules"]
+    fields = ["name", "kind", "rules"]
+
+    @admin.display(description="Words and phrases")
+    def rule_count(self, word_list):
+        return word_list.rule_count

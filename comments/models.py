@@ -4,15 +4,18 @@ import unicodedata
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
 from pagecache.generations import page_changed
+
+from . import wordrules
 
 BODY_MAX_LENGTH = 3000
 MODERATORS_GROUP = "Moderators"
@@ -139,6 +142,10 @@ class Comment(models.Model):
     wordpress_id = models.PositiveBigIntegerField(
         null=True, blank=True, unique=True, editable=False
     )
+    # What the word lists found in the body when it was posted: [{"rule", "list", "kind",
+    # "start", "end", "text"}, ...] (wordrules.Match.as_json), so the queue can show the exact
+    # words, highlighted, and say which rule and list they matched.
+    matched_words = models.JSONField(default=list, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -241,3 +248,82 @@ def moderator_emails():
         .values_list("email", flat=True)
         .distinct()
     )
+
+
+class WordListQuerySet(models.QuerySet):
+    def compiled(self):
+        """Every list's rules, compiled for matching (wordrules.CompiledRules).
+
+        Compiled once per version of the lists in each process, never per comment: the version
+        is the number of lists and their latest change, one small query (a list's save moves
+        its `changed_at`, a deletion its count), so every process sees a change at once.
+        """
+        version = tuple(self.aggregate(count=Count("pk"), latest=Max("changed_at")).values())
+        cached = _compiled_rules.get(self.db)
+        if cached is None or cached[0] != version:
+            lists = self.order_by("pk").values_list("name", "kind", "rules")
+            cached = _compiled_rules[self.db] = (version, wordrules.compile_rules(lists))
+        return cached[1]
+
+
+# Per database alias: (version, CompiledRules).
+_compiled_rules = {}
+
+
+class WordList(models.Model):
+    """Words and phrases that send a comment to Rejected or Spam, or hold it for a moderator."""
+
+    class Kind(models.TextChoices):
+        REJECT = "reject", "Banned: the comment is rejected"
+        SPAM = "spam", "Banned: the comment is filed as spam"
+        SUSPECT = "suspect", "Suspect: the comment waits for a moderator"
+
+    name = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(
+        max_length=16,
+        choices=Kind.choices,
+        help_text=(
+            "What becomes of a comment that uses one of these words. A suspect word holds the "
+            "comment in the queue even from a trusted commenter or on an open story."
+        ),
+    )
+    rules = models.TextField(
+        "words and phrases",
+        blank=True,
+        help_text=(
+            "One a line. Whole words match whatever their case and accents (idiot matches "
+            "Idiöt and IDIOT, not idiotic); end a line with * to match words that begin with "
+            f"it (idiot* matches idiotic). A phrase is up to {wordrules.MAX_PHRASE_WORDS} "
+            "words; punctuation between words does not matter."
+        ),
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    objects = WordListQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "word list"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["reject", "spam", "suspect"]),
+                name="wordlist_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        problems = []
+        for rule in wordrules.rules_of(self.rules):
+            try:
+                wordrules.parse_rule(rule)
+            except wordrules.RuleError as error:
+                problems.append(str(error))
+        if problems:
+            raise ValidationError({"rules": problems})
+
+    @property
+    def rule_count(self):
+        return len(wordrules.rules_of(self.rules))

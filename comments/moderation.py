@@ -1,7 +1,8 @@
 """The comment policy, whole, in one place (in the spirit of django-contrib-comments'
-moderation.py): when a story takes comments, how often one address may post, what gives a bot
-away (the hidden field, the speed, the links), whom we trust, and so what becomes of a new
-comment — spam, published at once, or the moderation queue.
+moderation.py): when a story takes comments (its mode, its age, the commenting hours), how often
+one address may post, what gives a bot away (the hidden field, the speed, the links), which words
+the moderators banned or suspect (comments/wordrules.py), whom we trust, and so what becomes of a
+new comment — spam, rejected, published at once, or the moderation queue.
 
 Views, forms and models ask `moderator`; they keep only HTTP, form fields and rows. Every setting
 is read when it is needed, so a change in the environment (or a test) is obeyed at once.
@@ -12,17 +13,19 @@ import re
 import time
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.crypto import salted_hmac
 
 from articles.client_address import bucket
+from articles.models import CommentMode
 
-from .models import Comment
+from .models import Comment, WordList
 
 SHOWN_AT_SALT = "comments.form-shown-at"
 # A shared page's "shown at" time is rounded down to its cache period, and to a minute at least:
@@ -52,10 +55,38 @@ class FormNotDated(ValueError):
     old ("expired")."""
 
 
+class Opening(NamedTuple):
+    """Whether readers may comment on a story now: "open", "paused" (outside the commenting
+    hours; it reopens at `until`) or "closed"; and `until`: when that changes by the clock
+    alone, or None if it does not."""
+
+    state: str
+    until: datetime | None = None
+
+    def reopens(self):
+        """When a paused story reopens, for readers: "07:00", or "07:00 on 7 December" when
+        that is not today (the site's local time)."""
+        local = timezone.localtime(self.until)
+        if local.date() == timezone.localdate():
+            return dateformat.format(local, "H:i")
+        return dateformat.format(local, r"H:i \o\n j F")
+
+
 class Moderator:
     """What the site does with readers' comments. One instance, `moderator`, below."""
 
     # Open or closed --------------------------------------------------------------------------
+
+    def mode_for(self, article):
+        """How `article` takes comments: "open", "premoderated" or "closed". Its own mode, else
+        its section's, else the site's (COMMENTS_DEFAULT_MODE): resolved here and nowhere else.
+        """
+        mode = article.comment_mode
+        if mode == CommentMode.DEFAULT:
+            mode = article.category.comment_mode
+        if mode == CommentMode.DEFAULT:
+            mode = settings.COMMENTS_DEFAULT_MODE
+        return mode
 
     def close_at(self, article):
         """When a story stops taking comments, or None if it never does by age.
@@ -66,9 +97,45 @@ class Moderator:
         return article.published_at + timedelta(days=days) if days else None
 
     def is_open(self, article):
-        """Readers may comment while the editor allows it and the story is young enough."""
+        """The story takes comments: its mode is not closed and it is young enough. (Whether it
+        takes them at this hour is opening()'s question.)"""
         closes_at = self.close_at(article)
-        return article.allow_comments and (closes_at is None or timezone.now() < closes_at)
+        return self.mode_for(article) != CommentMode.CLOSED and (
+            closes_at is None or timezone.now() < closes_at
+        )
+
+    def within_hours(self, now=None):
+        """(whether `now` is within COMMENTS_OPEN_HOURS, when that next changes). Hours are the
+        site's local times (TIME_ZONE) and may run across midnight; none: (True, None)."""
+        if not settings.COMMENTS_OPEN_HOURS:
+            return True, None
+        opens, closes = settings.COMMENTS_OPEN_HOURS
+        now = timezone.now() if now is None else now
+        zone = timezone.get_default_timezone()
+        today = now.astimezone(zone).date()
+        for day in (today - timedelta(days=1), today, today + timedelta(days=1)):
+            closing_day = day + timedelta(days=1) if closes <= opens else day
+            start = datetime.combine(day, opens, tzinfo=zone).astimezone(UTC)
+            end = datetime.combine(closing_day, closes, tzinfo=zone).astimezone(UTC)
+            if start <= now < end:
+                return True, end
+            if now < start:
+                return False, start
+        raise AssertionError("tomorrow's opening is always ahead")  # pragma: no cover
+
+    def opening(self, article):
+        """Opening: whether readers may comment on `article` now, and until when. A story that
+        closes by age before the hours reopen it is closed already."""
+        if not self.is_open(article):
+            return Opening("closed")
+        closes_at = self.close_at(article)
+        within, changes_at = self.within_hours()
+        if within:
+            moments = [moment for moment in (closes_at, changes_at) if moment is not None]
+            return Opening("open", min(moments, default=None))
+        if closes_at is not None and closes_at <= changes_at:
+            return Opening("closed")
+        return Opening("paused", changes_at)
 
     # Rate limit ------------------------------------------------------------------------------
 
@@ -207,30 +274,72 @@ class Moderator:
         return response
 
     def vouched_for_by(self, comment, comment_ids):
-        """Whether a moderator approved one of `comment_ids` sent from `comment`'s address."""
+        """Whether moderators approved COMMENTS_TRUST_AFTER_APPROVED of `comment_ids` (the
+        comments this browser posted, comments_posted_here) sent from `comment`'s address: a new
+        commenter waits until they have that many."""
+        needed = settings.COMMENTS_TRUST_AFTER_APPROVED
         return (
-            bool(comment_ids)
+            len(comment_ids) >= needed
             and Comment.objects.approved()
             .by_email(comment.email)
             .filter(pk__in=comment_ids)
-            .exists()
+            .count()
+            >= needed
         )
+
+    # Word lists ------------------------------------------------------------------------------
+
+    def words_found(self, comment):
+        """What the moderators' word lists find in the comment and in the name it is posted
+        under (shown as publicly as the comment): [(field, wordrules.Match), ...]."""
+        compiled = WordList.objects.compiled()
+        return [
+            (field, match)
+            for field in ("body", "name")
+            for match in compiled.matches(getattr(comment, field))
+        ]
+
+    def banned_words_reason(self, matches, kind):
+        """Why a comment was filed by the `kind` ("reject" or "spam") lists, naming the words."""
+        found = [match for _, match in matches if match.rule.kind == kind]
+        lists = sorted({match.rule.list_name for match in found})
+        words = ", ".join(dict.fromkeys(f"“{match.rule.text}”" for match in found))
+        named = ", ".join(f"“{name}”" for name in lists)
+        return f"Uses {words} from the banned list{'s' if len(lists) > 1 else ''} {named}."
 
     # The decision ----------------------------------------------------------------------------
 
     def receive(self, comment, *, spam_reason="", posted_here=(), site_url=""):
-        """File a reader's new comment: as spam, published at once, or in the moderation queue.
+        """File a reader's new comment: as spam, rejected, published at once, or in the queue.
 
-        A returning commenter is trusted (when the site allows it) only with proof: `posted_here`
-        are the IDs of comments their browser posted (comments_posted_here), and one of them must
-        be approved and carry the same address. Knowing someone's address is not enough. Only the
-        queue needs a moderator, so only a pending comment emails them, once safely stored.
+        In this order: a bot's work is spam; a word from a banned list files it as that list
+        says (spam or rejected, the site itself deciding); a suspect word, or a pre-moderated
+        story, holds it for a moderator whoever wrote it; otherwise a returning commenter is
+        trusted (when the site allows it) only with proof: `posted_here` are the IDs of comments
+        their browser posted (comments_posted_here), and COMMENTS_TRUST_AFTER_APPROVED of them
+        must be approved and carry the same address. Knowing someone's address is not enough.
+        Only the queue needs a moderator, so only a pending comment emails them, once stored.
         """
+        matches = self.words_found(comment)
+        comment.matched_words = [
+            match.as_json(getattr(comment, field), field) for field, match in matches
+        ]
+        kinds = {match.rule.kind for _, match in matches}
         if spam_reason:
             comment.status = Comment.Status.SPAM
             comment.spam_reason = spam_reason[:SPAM_REASON_MAX_LENGTH]
-        elif settings.COMMENTS_TRUST_RETURNING_COMMENTERS and self.vouched_for_by(
-            comment, posted_here
+        elif WordList.Kind.SPAM in kinds:
+            comment.status = Comment.Status.SPAM
+            reason = self.banned_words_reason(matches, WordList.Kind.SPAM)
+            comment.spam_reason = reason[:SPAM_REASON_MAX_LENGTH]
+        elif WordList.Kind.REJECT in kinds:
+            comment.status = Comment.Status.REJECTED
+            comment.moderated_by, comment.moderated_at = None, timezone.now()
+        elif (
+            WordList.Kind.SUSPECT not in kinds
+            and self.mode_for(comment.article) == CommentMode.OPEN
+            and settings.COMMENTS_TRUST_RETURNING_COMMENTERS
+            and self.vouched_for_by(comment, posted_here)
         ):
             comment.status = Comment.Status.APPROVED
             comment.moderated_by, comment.moderated_at = None, timezone.now()

@@ -22,6 +22,10 @@ from .origin import posted_from_this_site
 AWAITING_MODERATION = "Thank you. Your comment will appear once a moderator has approved it."
 PUBLISHED = "Thank you. Your comment is published."
 CLOSED = "Comments are closed on this story."
+PAUSED = (
+    "Comments are paused at this hour: they reopen at {reopens}. Your comment has not been "
+    "posted — what you wrote is kept below, to post then."
+)
 NOT_CONFIRMED = (
     "We could not confirm that your comment was sent from this page (your browser did not say "
     "where it came from). It has not been posted yet: what you wrote is kept below — please "
@@ -35,7 +39,9 @@ MESSAGES_PLACE = "comments"
 @require_POST
 @posted_from_this_site  # Instead of the CSRF token: no token on a page shared from the cache.
 def post_comment(request, article_id):
-    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    article = get_object_or_404(
+        Article.objects.published().select_related("category"), pk=article_id
+    )
     ip = client_ip(request)
     wait = moderator.seconds_until_allowed(ip)
     if wait:
@@ -48,11 +54,19 @@ def post_comment(request, article_id):
         response["Retry-After"] = str(wait)
         return response
 
-    if not moderator.is_open(article):
+    opening = moderator.opening(article)
+    if opening.state == "closed":
         messages.error(request, CLOSED, extra_tags=MESSAGES_PLACE)
         return HttpResponseRedirect(article.get_absolute_url() + "#comments")
 
     form = CommentForm(request.POST, article=article)
+    if opening.state == "paused":
+        # Refused, but not lost: the story again, with the reader's words in the form.
+        form.is_valid()
+        notice = PAUSED.format(reopens=opening.reopens())
+        return render_article_page(
+            request, article, comment_form=form, status=403, comment_notice=notice
+        )
     if form.is_valid():
         comment = form.save(commit=False)
         comment.ip_address = ip
@@ -116,10 +130,11 @@ def comment_list(request, article_id):
         page = paginator.page(request.GET.get("page", 1))
     except InvalidPage:
         raise Http404("No such page of comments.") from None
-    is_open = moderator.is_open(article)
-    if is_open:
-        # A cached copy must not offer "Reply" links once comments have closed.
-        changes_at(request, moderator.close_at(article))
+    opening = moderator.opening(article)
+    # A cached copy must not offer "Reply" links once comments have closed (by age or for the
+    # night), nor hide them once the commenting hours begin again.
+    changes_at(request, opening.until)
+    is_open = opening.state == "open"
     on_page = page.object_list.values("pk")
     threads = article.comments.filter(Q(pk__in=on_page) | Q(parent__in=on_page)).threads()
     return render(

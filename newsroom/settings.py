@@ -4,7 +4,8 @@ Every value a deployment changes is an environment variable, listed in README.md
 """
 
 import os
-from datetime import timedelta
+import re
+from datetime import time, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -440,6 +441,33 @@ def _rate_limit(name, default):
     return limit, seconds
 
 
+def _open_hours(name):
+    """Read "07:00-22:00" as (time(7), time(22)); empty as None (always open). A range may run
+    across midnight ("22:00-02:00")."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    found = re.fullmatch(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})", value)
+    try:
+        opens, closes = (time(int(h), int(m)) for h, m in (found.group(1, 2), found.group(3, 4)))
+    except (AttributeError, ValueError):
+        opens = closes = None
+    if opens is None or opens == closes:
+        raise ImproperlyConfigured(
+            f'{name} must look like "07:00-22:00" (two different times) or be empty, not {value!r}.'
+        )
+    return opens, closes
+
+
+def _comment_mode(name, default):
+    value = os.environ.get(name, "").strip().lower() or default
+    if value not in {"open", "premoderated", "closed"}:
+        raise ImproperlyConfigured(
+            f'{name} must be "open", "premoderated" or "closed", not {value!r}.'
+        )
+    return value
+
+
 # Mail goes through Django 6.1's MAILERS; the old EMAIL_* settings must not be set beside it.
 # Without SMTP_HOST, messages are printed to the console, which is what development wants
 # (`manage.py check --deploy` points it out in production).
@@ -474,6 +502,18 @@ COMMENTS_NOTIFY_MODERATORS = env_bool("COMMENTS_NOTIFY_MODERATORS", True)
 # Publish at once the comments of proven returning commenters: the browser's signed cookie names
 # an approved comment of theirs with the same email address (the address alone proves nothing).
 COMMENTS_TRUST_RETURNING_COMMENTERS = env_bool("COMMENTS_TRUST_RETURNING_COMMENTERS", True)
+# ...once this browser has posted this many approved comments with that address: until then a
+# new commenter's every comment waits. 1 to 20 (the signed cookie remembers 20 comments).
+COMMENTS_TRUST_AFTER_APPROVED = env_int("COMMENTS_TRUST_AFTER_APPROVED", 1)
+if not 1 <= COMMENTS_TRUST_AFTER_APPROVED <= 20:
+    raise ImproperlyConfigured("COMMENTS_TRUST_AFTER_APPROVED must be between 1 and 20.")
+# How a story takes comments unless its section or the story itself says otherwise: "open"
+# (trusted commenters appear at once, the rest wait), "premoderated" (every comment waits) or
+# "closed".
+COMMENTS_DEFAULT_MODE = _comment_mode("COMMENTS_DEFAULT_MODE", "open")
+# The local times (TIME_ZONE) between which readers may comment, e.g. "07:00-22:00"; outside
+# them the story says when comments reopen. Empty: at any hour.
+COMMENTS_OPEN_HOURS = _open_hours("COMMENTS_OPEN_HOURS")
 # Stories stop taking comments this many days after publication; 0 keeps them open.
 COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 30)
 # A comment posted sooner than this after its form was shown is a bot's: it is filed as spam.

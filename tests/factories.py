@@ -26,6 +26,7 @@ ROLE_MIGRATIONS = [
     ("articles", "0013_redirect", "grant_redirects"),
     ("articles", "0014_remove_old_redirects", "forget_content_types"),
     ("comments", "0002_moderators_group", "create_moderators"),
+    ("comments", "0005_word_lists", "grant_word_lists"),
 ]
 
 
@@ -107,7 +108,7 @@ def article_admin_data(category, **fields):
         "status": "draft",
         "published_at_0": now.strftime("%d/%m/%Y"),
         "published_at_1": now.strftime("%H:%M:%S"),
-        "allow_comments": "on",
+        "comment_mode": "default",
     }
     for prefix in ("bylines", "corrections"):
         data |= {

@@ -46,7 +46,8 @@ def test_groups_exist_on_a_fresh_database():
     )
     for model in ("article", "category", "tag", "about"):
         assert {f"add_{model}", f"change_{model}", f"delete_{model}", f"view_{model}"} <= editors
-    assert moderators == {"view_comment", "change_comment", "view_article"}
+    word_lists = {f"{action}_wordlist" for action in ("add", "change", "delete", "view")}
+    assert moderators == {"view_comment", "change_comment", "view_article", *word_lists}
 
 
 @pytest.mark.parametrize(
@@ -58,6 +59,8 @@ def test_groups_exist_on_a_fresh_database():
         "admin:articles_category_changelist",
         "admin:articles_category_add",
         "admin:comments_comment_changelist",
+        "admin:comments_wordlist_changelist",
+        "admin:comments_wordlist_add",
         "admin:taggit_tag_changelist",
         "admin:auth_user_changelist",
         "admin:auth_group_changelist",

@@ -96,7 +96,7 @@ def build_content():
     assert Redirect.objects.filter(old_path__endswith="/steppe-railway-opens/").exists()
     Redirect.objects.create(old_path="/?p=123", article=story)
     draft = make_article(
-        status=Article.Status.DRAFT, category=world, tags=["Rail"], allow_comments=False
+        status=Article.Status.DRAFT, category=world, tags=["Rail"], comment_mode="closed"
     )
     make_article(published_at=timezone.now() + timedelta(days=2), byline="By our correspondent")
     ArticleView.objects.create(

@@ -47,7 +47,7 @@ def site_apps():
 def test_one_rule_decides_whether_a_story_takes_comments(client, monkeypatch, is_open):
     """The page, the post and the CSRF fallback all ask the moderator, and only it: overrule it
     and all three follow, whatever the story's own switch says."""
-    story = make_story(allow_comments=not is_open)
+    story = make_story(comment_mode="open" if not is_open else "closed")
     monkeypatch.setattr(Moderator, "is_open", lambda self, article: is_open)
 
     page = client.get(story.get_absolute_url()).text

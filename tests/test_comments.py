@@ -162,7 +162,7 @@ def test_honeypot_submissions_are_filed_as_spam_but_look_accepted(client, mailou
 
 
 def test_comments_on_closed_stories_are_refused(client):
-    story = make_story(allow_comments=False)
+    story = make_story(comment_mode="closed")
 
     response = post(client, story)
 

@@ -271,7 +271,7 @@ def test_generated_comment_posts_never_get_a_server_error_and_errors_are_explain
     client, open_story
 ):
     story, thread = open_story["story"], open_story["thread"]
-    closed = make_article(allow_comments=False)
+    closed = make_article(comment_mode="closed")
     parents = ["", str(thread.pk), str(thread.replies.get().pk), "999999", "99999999999999999999"]
     article_ids = [story.pk, story.pk, story.pk, closed.pk, 999_999]
 

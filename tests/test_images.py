@@ -96,7 +96,7 @@ def add_story(admin_client):
             "status": "published",
             "published_at_0": now.strftime("%d/%m/%Y"),
             "published_at_1": now.strftime("%H:%M:%S"),
-            "allow_comments": "on",
+            "comment_mode": "default",
         }
         if image is not None:
             data["featured_image"] = image

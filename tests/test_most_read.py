@@ -277,7 +277,7 @@ def test_the_beacon_sets_no_cookie(reader):
 
 def test_the_article_page_sets_no_cookie_for_an_anonymous_reader(reader):
     # Comments closed: an open comment form sets the CSRF cookie (comments app, not most read).
-    story = make_article(allow_comments=False)
+    story = make_article(comment_mode="closed")
 
     response = reader.get(story.get_absolute_url())
 

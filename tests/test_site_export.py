@@ -20,7 +20,7 @@ from articles.models import (
     Correction,
     Redirect,
 )
-from comments.models import Comment
+from comments.models import Comment, WordList
 
 from .factories import image_upload, make_article, make_category, make_comment, make_user
 
@@ -86,7 +86,7 @@ def build_site():
         title="Scheduled",
         category=world,
         published_at=timezone.now() + timedelta(days=2),
-        allow_comments=False,
+        comment_mode="closed",
     )
     make_article(title="A draft", category=world, status=Article.Status.DRAFT, byline="Staff")
 
@@ -94,10 +94,12 @@ def build_site():
     Comment.objects.filter(pk=first.pk).moderate(Comment.Status.APPROVED, moderator)
     make_comment(story, parent=first, status=Comment.Status.PENDING, wordpress_id=77)
     make_comment(story, status=Comment.Status.SPAM, spam_reason="honeypot filled in")
+    WordList.objects.create(name="Insults", kind=WordList.Kind.REJECT, rules="idiot\nmoron*")
     return story
 
 
 def empty_the_site():
+    WordList.objects.all().delete()
     Comment.objects.all().delete()
     Article.objects.all().delete()  # With bylines, corrections and redirects.
     TaggedItem.objects.all().delete()
@@ -134,6 +136,8 @@ def test_export_then_import_into_an_empty_database_loses_nothing(tmp_path):
     assert Article.objects.get(title="A draft").byline == "Staff"
     assert Tag.objects.filter(name="Unused").exists()
     assert Category.objects.get(slug="world").description == "Abroad."
+    assert Article.objects.get(title="Scheduled").comment_mode == "closed"
+    assert WordList.objects.get().rules == "idiot\nmoron*"  # The moderators' lists move too.
 
     approved, reply, spam = Comment.objects.order_by("pk")
     assert (approved.status, approved.moderated_by.username) == ("approved", "mod")
@@ -153,7 +157,7 @@ def test_export_then_import_into_an_empty_database_loses_nothing(tmp_path):
 def test_the_export_leaves_out_revisions_passwords_and_the_search_index():
     build_site()
     lines = [json.loads(line) for line in export().splitlines()]
-    assert lines[0] == {"format": "newsroom-site", "version": 2}
+    assert lines[0] == {"format": "newsroom-site", "version": 3}
     models = {line.get("model") for line in lines[1:]}
     assert not any("historical" in model for model in models)
     users = [line["fields"] for line in lines if line.get("model") == "auth.user"]
@@ -233,3 +237,27 @@ def test_rows_added_after_an_import_get_keys_after_the_imported_ones(tmp_path):
     import_lines(f"{header}\n{json.dumps(row)}\n", tmp_path)
     # On PostgreSQL the id sequence must have been moved past the kept keys.
     assert make_category().pk > 5000
+
+
+@pytest.mark.parametrize(("allowed", "mode"), [(True, "default"), (False, "closed")])
+def test_an_older_export_gives_its_comment_switch_as_a_comment_mode(tmp_path, allowed, mode):
+    """Versions 1 and 2 carried "allow_comments": read as the migration reads it."""
+    header = json.dumps({"format": "newsroom-site", "version": 2})
+    section = {"model": "articles.category", "pk": 1, "fields": {"name": "W", "slug": "w"}}
+    story = {
+        "model": "articles.article",
+        "pk": 9,
+        "fields": {
+            "title": "Old",
+            "slug": "old",
+            "category": 1,
+            "status": "published",
+            "published_at": NOON,
+            "created_at": NOON,
+            "updated_at": NOON,
+            "allow_comments": allowed,
+        },
+    }
+    import_lines(f"{header}\n{json.dumps(section)}\n{json.dumps(story)}\n", tmp_path)
+
+    assert Article.objects.get(pk=9).comment_mode == mode

@@ -153,7 +153,7 @@ def test_commenters_email_is_never_shown(client):
 
 
 def test_closed_comments_show_a_note_instead_of_the_form(client):
-    story = make_article(allow_comments=False)
+    story = make_article(comment_mode="closed")
 
     page = client.get(story.get_absolute_url()).text
 

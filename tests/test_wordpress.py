@@ -82,7 +82,7 @@ def test_a_published_post_keeps_every_field(uploads):
     assert set(article.tags.names()) == {"Économie", "Elections", "News"}
     assert article.author.username == "ivan"
     assert article.credited_authors == [Author.objects.get(user__username="ivan")]
-    assert article.allow_comments
+    assert article.comment_mode == "default"
     assert article.get_absolute_url() == "/2024/03/04/elections-tbilisi/"
 
 
@@ -136,7 +136,7 @@ def test_statuses_map_to_published_scheduled_and_draft():
     scheduled = Article.objects.get(wordpress_id=11)
     assert scheduled.is_scheduled
     assert scheduled.published_at == utc(2099, 1, 1, 7, 0)
-    assert not scheduled.allow_comments  # comment_status closed
+    assert scheduled.comment_mode == "closed"  # comment_status closed
     draft = Article.objects.get(wordpress_id=12)
     assert draft.status == Article.Status.DRAFT
     assert Article.objects.get(wordpress_id=13).status == Article.Status.DRAFT  # pending

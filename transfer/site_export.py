@@ -9,7 +9,8 @@ story revisions, view counts and the search index are left out (the index is reb
 Image files stay in MEDIA_ROOT: the export names them, it does not hold them.
 
 Version 1 exports (before the two redirect tables became `articles.Redirect`) still import:
-their redirect rows are turned into Redirect rows.
+their redirect rows are turned into Redirect rows. Versions 1 and 2 (before stories had a comment
+mode) give each story's "allow_comments" switch, read as its comment mode.
 """
 
 import json
@@ -28,13 +29,14 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 
-from articles.models import Article
+from articles.models import Article, CommentMode
 from articles.redirects import Redirect, short_link
 from comments.models import Comment
 
-FORMAT = {"format": "newsroom-site", "version": 2}
+FORMAT = {"format": "newsroom-site", "version": 3}
 # Version 1 held SlugRedirect and LegacyRedirect rows, read into Redirect (_import_old_redirect).
-READABLE_VERSIONS = (1, 2)
+# Versions 1 and 2 gave stories "allow_comments", not "comment_mode" (_comment_mode_of).
+READABLE_VERSIONS = (1, 2, 3)
 OLD_REDIRECTS = ("articles.slugredirect", "articles.legacyredirect")
 USERS = "auth.user"
 # In import order: whatever a row refers to comes before it.
@@ -49,6 +51,7 @@ MODELS = (
     "articles.correction",
     "articles.redirect",
     "comments.comment",
+    "comments.wordlist",
 )
 # Derived from the rest, and rebuilt after an import.
 LEFT_OUT_FIELDS = {"articles.article": {"search_vector"}}
@@ -154,12 +157,23 @@ def _import_row(number, row, version):
     if label == USERS:
         _import_user(row.get("fields") or {})
     elif label in MODELS:
+        if label == "articles.article" and version < 3:
+            row = _comment_mode_of(row)
         for item in serializers.deserialize("python", [row]):
             item.save()
     elif label in OLD_REDIRECTS and version == 1:
         _import_old_redirect(label, row.get("fields") or {})
     else:
         raise SiteImportError(f"line {number}: {label!r} is not part of a site export")
+
+
+def _comment_mode_of(row):
+    """A version 1 or 2 story row with its "allow_comments" switch read as a comment mode, as
+    the migration articles 0015 read it: ticked, as its section says; unticked, closed."""
+    fields = dict(row.get("fields") or {})
+    allowed = fields.pop("allow_comments", True)
+    fields["comment_mode"] = CommentMode.DEFAULT if allowed else CommentMode.CLOSED
+    return {**row, "fields": fields}
 
 
 def _import_old_redirect(label, fields):

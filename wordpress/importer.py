@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from articles.models import Article, Author, Byline, Category
+from articles.models import Article, Author, Byline, Category, CommentMode
 from articles.redirects import Redirect, short_link
 from comments.models import Comment
 from images.body_images import store_imported
@@ -246,7 +246,11 @@ class WordPressImporter:
         article.body = clean_content(record.content)
         article.status = POST_STATUSES[record.status]
         article.published_at = published_at
-        article.allow_comments = record.comment_status == "open"
+        if record.comment_status != "open":
+            article.comment_mode = CommentMode.CLOSED
+        elif created or article.comment_mode == CommentMode.CLOSED:
+            # Open in WordPress: as its section says, unless an editor chose a mode here since.
+            article.comment_mode = CommentMode.DEFAULT
         article.category_id = self._post_category(record)
         user_id, author_id = self.authors.get(record.creator, (None, None))
         article.author_id = user_id

@@ -25,13 +25,16 @@ def comments_for(context, article):
     # The page's Last-Modified moves when a comment it shows was published.
     shown = [comment for thread in threads for comment in (thread, *thread.approved_replies)]
     last_modified(request, *(comment.moderated_at or comment.created_at for comment in shown))
-    is_open = moderator.is_open(article)
-    closes_at = moderator.close_at(article)
-    if is_open:
-        # A cached copy of the page must not offer the form once comments have closed.
-        changes_at(request, closes_at)
+    opening = moderator.opening(article)
+    # A cached copy of the page must not offer the form once comments have closed (by age or
+    # for the night), nor say "Comments reopen at…" once they have reopened.
+    changes_at(request, opening.until)
+    # Open now: the form and "Reply" links. Paused for the night: neither, only when they reopen
+    # (a reader's refused post still gets its words back in the form).
+    is_open = opening.state == "open"
+    closes_at = moderator.close_at(article) if opening.state != "closed" else None
     form = context.get("comment_form")
-    if form is None and is_open:
+    if form is None and opening.state == "open":
         # The page every reader shares: the same HTML all through the stamp's period (so it
         # revalidates), and never served once its stamp is too old to post with.
         shown_at, stamp_expires = moderator.shared_shown_at()
@@ -48,6 +51,9 @@ def comments_for(context, article):
         "shown": len(threads) + sum(len(thread.approved_replies) for thread in threads),
         "is_open": is_open,
         "closes_at": closes_at,
+        # Outside the commenting hours: when they reopen (the page shows no form then, unless
+        # it gives back a reader's refused words).
+        "reopens": opening.reopens() if opening.state == "paused" else "",
         "form": form,
         "messages": context.get("messages"),
         "request": request,

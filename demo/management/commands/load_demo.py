@@ -20,6 +20,7 @@ from articles.models import (
     Author,
     Byline,
     Category,
+    CommentMode,
     Correction,
 )
 from comments.models import Comment
@@ -169,7 +170,7 @@ class Command(BaseCommand):
             status=story["status"],
             published_at=published_at,
             is_featured=story["featured"],
-            allow_comments=story["allow_comments"],
+            comment_mode=CommentMode.DEFAULT if story["allow_comments"] else CommentMode.CLOSED,
             featured_image_alt=story["image"]["alt"],
             featured_image_caption=story["image"]["caption"],
             featured_image_credit=story["image"]["credit"],
