@@ -12,12 +12,14 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Comment
+from newsroom.whitespace import squeeze
 
 from .factories import image_upload, make_article, make_comment, make_user
 from .test_html_validity import vnu_errors
@@ -236,3 +238,51 @@ def test_a_reply_link_to_no_possible_comment_is_the_ordinary_page(client, settin
 
     assert response.status_code == 200
     assert "Leave a comment" in response.text and "Replying to" not in response.text
+
+
+# Whitespace (newsroom/whitespace.py) -------------------------------------------------------
+
+
+def visible_text(html):
+    """The words a reader sees, spaces as a browser collapses them."""
+    text = re.sub(r"<(script|style)\b.*?</\1>|<[^>]+>", " ", html, flags=re.DOTALL)
+    return " ".join(text.split())
+
+
+def test_the_indentation_between_tags_goes_and_every_word_and_space_stays(client, settings):
+    story, _ = story_with_comments(3, body="<p>Tea <em>and</em> <strong>trade</strong>.</p>")
+    served = client.get(story.get_absolute_url()).text
+    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if "Squeeze" not in name]
+    cache.clear()
+    as_written = Client().get(story.get_absolute_url()).text  # Middleware is loaded anew.
+
+    assert len(served) < len(as_written) * 0.93
+    assert "\n  <" in as_written and "\n " not in served
+    assert visible_text(served) == visible_text(as_written)
+    assert "<em>and</em> <strong>trade</strong>" in served  # a space between inline tags
+
+
+def test_squeezing_keeps_preformatted_text_form_fields_and_scripts_as_written():
+    kept = (
+        b'<pre class="code">\n  <b>indented</b>\n    <i>more</i>\n</pre>'
+        b'<textarea name="body">\n\n   \n</textarea>'
+        b'<script type="application/ld+json">{"a": ">\n  <"}</script>'
+        b"<STYLE>\n  a > b {}\n</STYLE>"
+    )
+    html = (
+        b"<ul>\n    <li>One</li>\n\n    <li>Two\xc2\xa0</li>\n  </ul>\n  " + kept + b"\n  <p>x</p>"
+    )
+
+    assert (
+        squeeze(html) == b"<ul>\n<li>One</li>\n<li>Two\xc2\xa0</li>\n</ul>\n" + kept + b"\n<p>x</p>"
+    )
+
+
+def test_a_cached_page_is_the_squeezed_page_with_an_etag_over_it(client):
+    story, _ = story_with_comments(1)
+    made = client.get(story.get_absolute_url())
+    cached = client.get(story.get_absolute_url())
+
+    assert cached["X-Page-Cache"] == "hit"
+    assert cached.content == made.content and b"\n  <" not in cached.content
+    assert client.get(story.get_absolute_url(), HTTP_IF_NONE_MATCH=made["ETag"]).status_code == 304
