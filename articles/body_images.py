@@ -197,17 +197,15 @@ def _picture(image, alt):
     url = image.image.storage.url
     renditions = rendition_names(image.image.name, image.width)
     webp_srcset = ", ".join(f"{url(webp)} {w}w" for w, webp, _ in renditions)
-    fallback_srcset = ", ".join(f"{url(fallback)} {w}w" for w, _, fallback in renditions)
+    # One fallback, as picture_tags.picture gives: browsers that choose among widths read WebP.
     src = url(fallback_rendition(image.image.name, image.width)[1])
     return format_html(
         '<picture><source type="image/webp" srcset="{}" sizes="{}">'
-        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" '
-        'loading="lazy" decoding="async"></picture>',
+        '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy" decoding="async">'
+        "</picture>",
         webp_srcset,
         BODY_SIZES,
         src,
-        fallback_srcset,
-        BODY_SIZES,
         image.width,
         image.height,
         alt,

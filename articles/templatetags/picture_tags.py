@@ -8,7 +8,8 @@ register = template.Library()
 
 @register.simple_tag
 def picture(article, sizes="100vw", alt=None, loading="lazy", fetchpriority=None):
-    """A story's featured image as <picture>: WebP renditions with a JPEG or PNG fallback.
+    """A story's featured image as <picture>: WebP renditions, and one JPEG or PNG rendition
+    for browsers without WebP.
 
     `sizes` tells the browser how wide the image is shown; `alt` overrides the article's alt
     text (alt="" for a picture beside a linked headline that says the same). Rendition URLs
@@ -24,8 +25,6 @@ def picture(article, sizes="100vw", alt=None, loading="lazy", fetchpriority=None
     renditions = rendition_names(image.name, width)
     img = {
         "src": image.url,
-        "srcset": None,
-        "sizes": None,
         "width": width,
         "height": height,
         "alt": article.featured_image_alt if alt is None else alt,
@@ -39,9 +38,9 @@ def picture(article, sizes="100vw", alt=None, loading="lazy", fetchpriority=None
 
     url = image.storage.url
     webp_srcset = ", ".join(f"{url(webp)} {w}w" for w, webp, _ in renditions)
-    fallback_srcset = ", ".join(f"{url(fallback)} {w}w" for w, _, fallback in renditions)
-    src = url(fallback_rendition(image.name, width)[1])
-    img.update(src=src, srcset=fallback_srcset, sizes=sizes)
+    # Every browser that chooses among widths reads WebP too (Safari since 14, 2020): the
+    # fallback is one JPEG or PNG, not a second list of widths on every page that shows it.
+    img["src"] = url(fallback_rendition(image.name, width)[1])
     return format_html(
         '<picture><source type="image/webp"{}><img{}></picture>',
         _attributes({"srcset": webp_srcset, "sizes": sizes}),
