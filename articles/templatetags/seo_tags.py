@@ -226,8 +226,9 @@ def website_json_ld(context):
 @register.inclusion_tag("articles/tags/share_links.html")
 def share_links(article):
     """Plain links that share the story by email, on X, Facebook, LinkedIn and WhatsApp:
-    nothing is loaded from those services until a reader follows one."""
-    url = absolute_url(article.get_absolute_url())
+    nothing is loaded from those services until a reader follows one. They carry the story's
+    short address (articles:short), which each link repeats: a lighter page, a tidier message."""
+    url = absolute_url(reverse("articles:short", args=[article.pk]))
     title = article.title
 
     def link(service, preposition, address, **params):
