@@ -118,7 +118,8 @@ def test_article_page_shows_four_related_stories(client):
     response = client.get(story.get_absolute_url())
 
     assert len(response.context["related"]) == 4
-    assert response.text.count('<article class="card">') == 4
+    related = response.text.split('id="related-title"')[1].split("</section>")[0]
+    assert related.count("<li><a href=") == 4
 
 
 def test_story_without_related_stories_shows_no_empty_block(client):
