@@ -1,12 +1,13 @@
-"""Pages without the indentation of their templates: about a tenth of a story's page is spaces
+"""Pages without the indentation of their templates: ~1.5 KB of a busy story's page were spaces
 and blank lines that templates leave between tags (issue 14: a story's page and its CSS under
 40 KB).
 
 Only whitespace that lies wholly between two tags and spans a line is touched, and it becomes a
 single line break, which a browser shows exactly as it showed the run it replaces (one space, or
-nothing between blocks). Text, attribute values and the insides of <pre>, <textarea>, <script>
-and <style>, where every space may count, are left as written. `{% spaceless %}` would instead
-remove the space between two inline elements ("</a> <a>" becomes "</a><a>") and join words.
+nothing between blocks). Text, attribute values (unless one holds ">", a line break and "<",
+which no template writes) and the insides of <pre>, <textarea>, <script> and <style>, where
+every space may count, are left as written. `{% spaceless %}` would instead remove the space
+between two inline elements ("</a> <a>" becomes "</a><a>") and join words.
 
 Below the page cache, GZip and the ETag in MIDDLEWARE: a cached page is squeezed once, when it
 is made, and its ETag is taken over what is sent.
