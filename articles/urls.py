@@ -69,6 +69,7 @@ urlpatterns = [
         name="author-feed-atom",
     ),
     path("preview/<int:pk>/", views.ArticlePreview.as_view(), name="preview"),
+    path("s/<int:pk>/", views.short_link, name="short"),
     path("most-read/hit/<int:pk>/", most_read.hit, name="most-read-hit"),
     path("archive/", views.ArticleArchive.as_view(), name="archive"),
     path("archive/<yyyy:year>/", views.ArticleYearArchive.as_view(), name="archive-year"),

@@ -111,6 +111,12 @@ class ArticleDetail(DetailView):
         return render_article_page(request, self.object)
 
 
+def short_link(request, pk):
+    """A story's short address, which the share links carry: a permanent redirect to where it
+    lives now, under the story page's rule (readers reach public stories only)."""
+    return redirect(get_object_or_404(Article.objects.published(), pk=pk), permanent=True)
+
+
 @method_decorator(never_cache, name="dispatch")
 class ArticlePreview(ArticleDetail):
     """A story exactly as readers will see it, draft or scheduled, from the admin: for the

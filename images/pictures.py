@@ -1,4 +1,4 @@
-"""An image as readers' pages show it: <picture> with WebP renditions and a JPEG or PNG
+"""An image as readers' pages show it: <picture> with WebP renditions and one JPEG or PNG
 fallback, the size the browser needs to keep the layout still, lazily loaded by default.
 
 Rendition addresses follow from the image's name and stored width (processing.rendition_names),
@@ -20,8 +20,6 @@ def picture(image, width, height, alt, sizes, loading="lazy", fetchpriority=None
     renditions = rendition_names(image.name, width)
     img = {
         "src": image.url,
-        "srcset": None,
-        "sizes": None,
         "width": width,
         "height": height,
         "alt": alt,
@@ -34,9 +32,9 @@ def picture(image, width, height, alt, sizes, loading="lazy", fetchpriority=None
 
     url = image.storage.url
     webp_srcset = ", ".join(f"{url(webp)} {w}w" for w, webp, _ in renditions)
-    fallback_srcset = ", ".join(f"{url(fallback)} {w}w" for w, _, fallback in renditions)
-    src = url(fallback_rendition(image.name, width)[1])
-    img.update(src=src, srcset=fallback_srcset, sizes=sizes)
+    # Every browser that chooses among widths reads WebP too (Safari since 14, 2020): the
+    # fallback is one JPEG or PNG, not a second list of widths on every page that shows it.
+    img["src"] = url(fallback_rendition(image.name, width)[1])
     return format_html(
         '<picture><source type="image/webp"{}><img{}></picture>',
         _attributes({"srcset": webp_srcset, "sizes": sizes}),

@@ -149,6 +149,9 @@ MIDDLEWARE = [
     # Below GZip: ETags over the page as the view made it, the same compressed or not, and the
     # same when the page is cached again with the same content.
     "pagecache.middleware.ETagBeforeCompressionMiddleware",
+    # Below the three above: a page loses its templates' indentation once, before it is
+    # cached, compressed and tagged (newsroom/whitespace.py).
+    "newsroom.whitespace.SqueezeWhitespaceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: it turns a refused admin login into the lockout page.

@@ -118,7 +118,8 @@ def test_article_page_shows_four_related_stories(client):
     response = client.get(story.get_absolute_url())
 
     assert len(response.context["related"]) == 4
-    assert response.text.count('<article class="card">') == 4
+    related = response.text.split('id="related-title"')[1].split("</section>")[0]
+    assert related.count("<li><a href=") == 4
 
 
 def test_story_without_related_stories_shows_no_empty_block(client):
@@ -226,7 +227,7 @@ def share_links(page):
 
 def test_share_links_are_plain_links_with_the_story(client):
     story = make_article(title="Tea & trade: a “deal”", slug="tea-and-trade")
-    url = "http://testserver" + story.get_absolute_url()
+    url = f"http://testserver/s/{story.pk}/"  # The story's short address, five times.
 
     links = share_links(client.get(story.get_absolute_url()).text)
 
@@ -242,6 +243,19 @@ def test_share_links_are_plain_links_with_the_story(client):
     assert query["Share on Facebook"] == {"u": [url]}
     assert query["Share on LinkedIn"] == {"url": [url]}
     assert query["Share on WhatsApp"] == {"text": [f"{story.title} {url}"]}
+
+
+def test_a_storys_short_address_leads_readers_to_the_story_and_only_a_public_one(client):
+    story = make_article(slug="tea-and-trade")
+    draft = make_article(status=Article.Status.DRAFT)
+    scheduled = make_article(published_at=timezone.now() + timedelta(days=1))
+
+    response = client.get(f"/s/{story.pk}/")
+
+    assert response.status_code == 301
+    assert response["Location"] == story.get_absolute_url()
+    for hidden in (f"/s/{draft.pk}/", f"/s/{scheduled.pk}/", "/s/987654/", "/s/" + "9" * 30 + "/"):
+        assert client.get(hidden).status_code == 404, hidden
 
 
 def test_share_links_have_accessible_names_with_their_visible_label(client):

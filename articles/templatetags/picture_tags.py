@@ -7,8 +7,8 @@ register = template.Library()
 
 @register.simple_tag
 def picture(article, sizes="100vw", alt=None, loading="lazy", fetchpriority=None):
-    """A story's featured image as <picture> (images/pictures.py): WebP renditions with a JPEG
-    or PNG fallback.
+    """A story's featured image as <picture> (images/pictures.py): WebP renditions, and one
+    JPEG or PNG rendition for browsers without WebP.
 
     `sizes` tells the browser how wide the image is shown; `alt` overrides the article's alt
     text (alt="" for a picture beside a linked headline that says the same).

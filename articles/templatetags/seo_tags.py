@@ -123,7 +123,9 @@ def open_graph_image(article=None):
 def json_ld(data):
     """`data` as a JSON-LD script element. Like the json_script filter, `<`, `>` and `&` are
     escaped, so no text in it can end the element."""
-    text = json.dumps({"@context": "https://schema.org", **data}, ensure_ascii=False)
+    text = json.dumps(
+        {"@context": "https://schema.org", **data}, ensure_ascii=False, separators=(",", ":")
+    )
     return format_html(
         '<script type="application/ld+json">{}</script>', mark_safe(text.translate(JSON_ESCAPES))
     )
@@ -162,23 +164,21 @@ def _authors(article):
 
 @register.simple_tag(takes_context=True)
 def news_article_json_ld(context, article):
-    """A NewsArticle block: what Google shows of a story in search results and News."""
-    url = absolute_url(article.get_absolute_url())
+    """A NewsArticle block: what Google shows of a story in search results and News.
+
+    Only the properties Google's Article documentation asks for, and the publisher: the page
+    says the rest once already (its description, canonical address, section and tags in the
+    <head>), and a story's page stays light (issue 14)."""
     publisher = _publisher(context["about"])
     data = {
         "@type": "NewsArticle",
         "headline": article.title,
-        "description": article.standfirst,
         "image": [open_graph_image(article)["url"]] if article.featured_image else [],
         "datePublished": html_datetime(article.published_at),
         "dateModified": html_datetime(article.last_updated or article.published_at),
         # Unsigned stories are the publisher's own.
         "author": _authors(article) or [publisher],
         "publisher": publisher,
-        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "url": url,
-        "articleSection": article.category.name,
-        "keywords": [tag.name for tag in article.tags.all()],
     }
     return json_ld({key: value for key, value in data.items() if value})
 
@@ -195,12 +195,9 @@ def breadcrumbs_json_ld(*pages):
         {
             "@type": "BreadcrumbList",
             "itemListElement": [
-                {
-                    "@type": "ListItem",
-                    "position": position,
-                    "name": name,
-                    "item": absolute_url(path),
-                }
+                {"@type": "ListItem", "position": position, "name": name}
+                # The last is this page: Google takes its address from the page.
+                | ({"item": absolute_url(path)} if position < len(trail) else {})
                 for position, (name, path) in enumerate(trail, start=1)
             ],
         }
@@ -229,8 +226,9 @@ def website_json_ld(context):
 @register.inclusion_tag("articles/tags/share_links.html")
 def share_links(article):
     """Plain links that share the story by email, on X, Facebook, LinkedIn and WhatsApp:
-    nothing is loaded from those services until a reader follows one."""
-    url = absolute_url(article.get_absolute_url())
+    nothing is loaded from those services until a reader follows one. They carry the story's
+    short address (articles:short), which each link repeats: a lighter page, a tidier message."""
+    url = absolute_url(reverse("articles:short", args=[article.pk]))
     title = article.title
 
     def link(service, preposition, address, **params):
