@@ -23,6 +23,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
+from . import cache_tags
 from .images import fallback_rendition
 from .models import About, Article, Author, Category
 from .templatetags.seo_tags import absolute_url
@@ -106,13 +107,15 @@ class LatestStories(Feed):
         return Article.objects.published()
 
     def items(self, obj):
-        return (
+        stories = list(
             self.stories(obj)
             .for_listing()
             .with_bylines()
             .prefetch_related("tags", "corrections")
             .defer("body", "search_vector")[:FEED_LENGTH]
         )
+        cache_tags.shows_stories(self.request, stories)
+        return stories
 
     def title(self, obj):
         return self.about.site_name

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.http import require_POST
 
+from articles import cache_tags
 from articles.client_address import client_ip
 from articles.models import Article
 from articles.pages import render_article_page
@@ -121,6 +122,7 @@ def comment_list(request, article_id):
         # A cached copy must not offer "Reply" links once comments have closed.
         changes_at(request, moderator.close_at(article))
     on_page = page.object_list.values("pk")
+    cache_tags.shows_stories(request, [article], cache_tags.comments(article))
     threads = article.comments.filter(Q(pk__in=on_page) | Q(parent__in=on_page)).threads()
     return render(
         request,
