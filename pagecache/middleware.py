@@ -30,7 +30,7 @@ from the previous copy while the ETag is the same: a page cached again with the 
 answers the same validators, so crawlers and feed readers get their 304s. HEAD is answered from
 the same copy as GET, conditional HEAD included.
 
-No stampede: a copy is kept under its address alone, with the generation and page version it
+No stampede: a copy is kept under its address alone, with the generation and tag numbers it
 was made under. When it is out of date, one request (a short lock in the default cache, shared
 by every process and server) renders the page again while every other one is served the
 previous copy, for at most PAGE_CACHE_STALE_SECONDS after it went out of date, and never once
@@ -116,7 +116,7 @@ def _cached_copy(request):
 
 def _freshness(request, copy):
     """FRESH, STALE (out of date, but may be served while a new copy is made) or None."""
-    # A copy stored by an older release (a page version where the tags are) is not used.
+    # A copy stored by an older release (a path version where the tags are) is not used.
     if not isinstance(copy, Copy) or not isinstance(copy.tags, dict):
         return None
     now = timezone.now()
