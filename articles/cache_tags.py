@@ -25,6 +25,21 @@ def story_id(pk):
     return f"story-{pk}"
 
 
+def headline_id(pk):
+    """Where only the story's headline and address are shown (the "Most read" box, on nearly
+    every page): a change of its text alone leaves those pages be."""
+    return f"headline-{pk}"
+
+
+def edited(article, saved):
+    """The tags an edit in place raises: the story's, its headline's if that or its address
+    changed (`saved`: the stored state before the save), and ANY_STORY."""
+    tags = [story(article), ANY_STORY]
+    if any(saved.get(name) != getattr(article, name) for name in ("title", "slug")):
+        tags.append(headline_id(article.pk))
+    return tags
+
+
 def section(category):
     return f"section-{category.pk}"
 

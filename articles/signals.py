@@ -19,8 +19,7 @@ the old content under the new number). Renditions wait for the commit too: an im
 only once the story holding it is stored for good, and a failed resize must not undo the save.
 
 A story edited in place (public before and after, on the same lists: Article.edited_in_place)
-raises only its own tag (articles/cache_tags.py) and ANY_STORY: only the pages that show it are
-made again, which is what lets a page cache keep serving while a breaking story is saved every
+raises only its own tags (articles/cache_tags.edited): only the pages that show it are made again, which is what lets a page cache keep serving while a breaking story is saved every
 few seconds. Anything else readers see (a story published, moved to another section, retagged;
 a section renamed, About edited, a byline or correction) raises the whole generation: it changes
 lists and counts that every page shows (Top Categories, the archive's months).
@@ -57,7 +56,7 @@ class Changes:
 
     def __init__(self):
         self.shown = False  # Readers could see it: the page cache must be told.
-        self.edited = set()  # Stories edited in place: only the pages showing them changed.
+        self.edited = set()  # Tags of stories edited in place: only pages showing them changed.
         self.taken_away = False  # Readers could see something that is gone: no stale page.
         self.stories = set()  # Stories whose search vector is to be written again.
         self.images = {}  # Featured images to make renditions of, by file name.
@@ -72,8 +71,7 @@ class Changes:
         if self.shown:
             content_changed(using, stale_ok=not self.taken_away)
         elif self.edited:
-            edited = [cache_tags.story_id(pk) for pk in sorted(self.edited)]
-            tags_changed(*edited, cache_tags.ANY_STORY, using=using)
+            tags_changed(*self.edited, using=using)
 
 
 # The changes being collected, {database alias: Changes}, per thread: as Django's connections.
@@ -159,7 +157,7 @@ def story_saved(sender, instance, using, raw=False, **kwargs):
     _record(
         using,
         shown=is_or_was_shown(instance) and not in_place,
-        edited=[instance.pk] if in_place else (),
+        edited=cache_tags.edited(instance, saved) if in_place else (),
         stories=[instance.pk],
         image=image if new_image else None,
         taken_away=instance.was_public and not instance.is_public,

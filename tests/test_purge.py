@@ -69,7 +69,7 @@ def test_an_edit_soft_purges_its_storys_tags_once_committed(
 
     [(method, path, headers, _)] = varnish.received
     assert (method, path) == ("PURGE", "/")
-    assert headers["xkey-softpurge"] == f"stories story-{story.pk}"
+    assert headers["xkey-softpurge"] == f"headline-{story.pk} stories story-{story.pk}"
 
 
 def test_taking_a_story_down_purges_every_page_hard(varnish, django_capture_on_commit_callbacks):

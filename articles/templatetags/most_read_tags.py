@@ -16,5 +16,5 @@ def most_read(context):
     """
     lists = most_read_lists()
     shown = {story["pk"] for stories in lists.values() for story in stories}
-    tag(context.get("request"), *(cache_tags.story_id(pk) for pk in shown))
+    tag(context.get("request"), *(cache_tags.headline_id(pk) for pk in shown))
     return lists
