@@ -58,7 +58,12 @@ def comments(article):
     return f"comments-{article.pk}"
 
 
-def shows_stories(request, stories, *lists):
-    """Tell the page cache that the page shows `stories` (as cards, links, titles) and is
-    `lists` (tags such as FRONT or section(category))."""
-    tag(request, *(story(article) for article in stories if article), *lists)
+def shows_stories(request, stories):
+    """Tell the page cache that the page shows `stories` (as cards, links, headlines)."""
+    tag(request, *(story(article) for article in stories if article))
+
+
+def carries(request, *tags):
+    """Tell the page cache what else the page is or shows: FRONT, section(category),
+    comments(article)..."""
+    tag(request, *tags)

@@ -20,7 +20,7 @@ def render_article_page(request, article, status=200, **context):
     )
     neighbours = {story.neighbour: story for story in stories if story.neighbour}
     report_shown(request, [article, *stories])
-    cache_tags.shows_stories(request, [], cache_tags.section(article.category))
+    cache_tags.carries(request, cache_tags.section(article.category))
     return TemplateResponse(
         request,
         "articles/article_detail.html",

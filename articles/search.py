@@ -198,7 +198,7 @@ def search(request):
     # The page's canonical address keeps what chooses the results (seo_tags.page_url).
     canonical_query = {name: data.get(name, "") for name in form.fields}
     context = {"form": form, "query": query, "canonical_query": canonical_query}
-    cache_tags.shows_stories(request, [], cache_tags.ANY_STORY)
+    cache_tags.carries(request, cache_tags.ANY_STORY)
     if query:
         stories = form.filter(Article.objects.published().for_listing())
         postgres = connection.vendor == "postgresql"

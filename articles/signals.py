@@ -19,8 +19,9 @@ the old content under the new number). Renditions wait for the commit too: an im
 only once the story holding it is stored for good, and a failed resize must not undo the save.
 
 A story edited in place (public before and after, on the same lists: Article.edited_in_place)
-raises only its own tags (articles/cache_tags.edited): only the pages that show it are made again, which is what lets a page cache keep serving while a breaking story is saved every
-few seconds. Anything else readers see (a story published, moved to another section, retagged;
+raises only its own tags (articles/cache_tags.edited): only the pages that show it are made
+again, which is what lets a page cache keep serving while a breaking story is saved every few
+seconds. Anything else readers see (a story published, moved to another section, retagged;
 a section renamed, About edited, a byline or correction) raises the whole generation: it changes
 lists and counts that every page shows (Top Categories, the archive's months).
 

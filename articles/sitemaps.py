@@ -221,7 +221,7 @@ def sections(stats=None):
 def index(request):
     response = views.index(request, sections(index_stats()), sitemap_url_name="sitemap-section")
     # Each month's date is its newest story's revision or correction: any edit may move one.
-    cache_tags.shows_stories(request, [], cache_tags.ANY_STORY)
+    cache_tags.carries(request, cache_tags.ANY_STORY)
     # Django names each section at the request's host: give it the canonical address.
     for item in response.context_data["sitemaps"]:
         address = urlsplit(item.location)
@@ -234,7 +234,7 @@ def index(request):
 def section(request, section):
     # A month's stories' addresses and dates change with an edit: ANY_STORY rather than a tag
     # per story, which would make a header as long as the month.
-    cache_tags.shows_stories(request, [], cache_tags.ANY_STORY)
+    cache_tags.carries(request, cache_tags.ANY_STORY)
     return views.sitemap(request, sections(), section=section)
 
 

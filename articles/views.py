@@ -45,7 +45,7 @@ def front_page(request):
     ]
     shown = [lead, *latest, *(story for _, stories in sections for story in stories)]
     report_shown(request, shown)
-    cache_tags.shows_stories(request, [], cache_tags.FRONT)
+    cache_tags.carries(request, cache_tags.FRONT)
     return render(
         request,
         "articles/front_page.html",
@@ -152,7 +152,7 @@ class AuthorArticleList(CountedList, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(author=self.author, **kwargs)
-        cache_tags.shows_stories(self.request, [], cache_tags.author(self.author))
+        cache_tags.carries(self.request, cache_tags.author(self.author))
         return fetch_bylines(context)
 
 
@@ -170,7 +170,7 @@ class CategoryArticleList(CountedList, ListView):
         context = super().get_context_data(
             category=self.category, current_category=self.category, **kwargs
         )
-        cache_tags.shows_stories(self.request, [], cache_tags.section(self.category))
+        cache_tags.carries(self.request, cache_tags.section(self.category))
         return fetch_bylines(context)
 
 
@@ -188,7 +188,7 @@ class TagArticleList(CountedList, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(tag=self.tag, **kwargs)
-        cache_tags.shows_stories(self.request, [], cache_tags.topic(self.tag))
+        cache_tags.carries(self.request, cache_tags.topic(self.tag))
         return fetch_bylines(context)
 
 
@@ -240,7 +240,7 @@ class ArchiveMixin:
         return min(found) if later else max(found)
 
     def get_context_data(self, **kwargs):
-        cache_tags.shows_stories(self.request, [], cache_tags.ARCHIVE)
+        cache_tags.carries(self.request, cache_tags.ARCHIVE)
         return fetch_bylines(super().get_context_data(**kwargs))
 
     def get_next_year(self, date):
@@ -270,7 +270,7 @@ class ArticleArchive(TemplateView):
         ]
         dates = [row[name] for row in months for name in ("published", "revised", "corrected")]
         report_shown(self.request, [], *dates)
-        cache_tags.shows_stories(self.request, [], cache_tags.ARCHIVE)
+        cache_tags.carries(self.request, cache_tags.ARCHIVE)
         return super().get_context_data(years=years, **kwargs)
 
 

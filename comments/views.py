@@ -122,7 +122,8 @@ def comment_list(request, article_id):
         # A cached copy must not offer "Reply" links once comments have closed.
         changes_at(request, moderator.close_at(article))
     on_page = page.object_list.values("pk")
-    cache_tags.shows_stories(request, [article], cache_tags.comments(article))
+    cache_tags.shows_stories(request, [article])
+    cache_tags.carries(request, cache_tags.comments(article))
     threads = article.comments.filter(Q(pk__in=on_page) | Q(parent__in=on_page)).threads()
     return render(
         request,

@@ -26,7 +26,7 @@ def comments_for(context, article):
     # The page's Last-Modified moves when a comment it shows was published.
     shown = [comment for thread in threads for comment in (thread, *thread.approved_replies)]
     last_modified(request, *(comment.moderated_at or comment.created_at for comment in shown))
-    cache_tags.shows_stories(request, [], cache_tags.comments(article))
+    cache_tags.carries(request, cache_tags.comments(article))
     is_open = moderator.is_open(article)
     closes_at = moderator.close_at(article)
     if is_open:
