@@ -330,7 +330,10 @@ def _share(request, response):
         copy = Copy(request.page_generation, versions, fresh_until, valid_until, response)
         # Kept past its freshness for as long as it may be served stale.
         pages_cache().set(key, copy, math.ceil(seconds) + settings.PAGE_CACHE_STALE_SECONDS)
-        request.page_fresh_until = fresh_until
+        if not settings.PAGE_CACHE_PURGE or tag_versions(versions) == versions:
+            request.page_fresh_until = fresh_until
+        # Else one of its tags was raised while it was made: out of date already, and its
+        # purge may have reached the cache in front before this page does. Not kept there.
 
 
 def _tell_cache_in_front(request, response):
