@@ -25,6 +25,7 @@ from taggit.models import Tag
 
 from images.processing import fallback_rendition
 
+from . import cache_tags
 from .models import About, Article, Author, Category
 from .templatetags.seo_tags import absolute_url
 
@@ -107,13 +108,15 @@ class LatestStories(Feed):
         return Article.objects.published()
 
     def items(self, obj):
-        return (
+        stories = list(
             self.stories(obj)
             .for_listing()
             .with_bylines()
             .prefetch_related("tags", "corrections")
             .defer("body", "search_vector")[:FEED_LENGTH]
         )
+        cache_tags.shows_stories(self.request, stories)
+        return stories
 
     def title(self, obj):
         return self.about.site_name

@@ -10,6 +10,7 @@ from django.db.models import Subquery
 
 from pagecache.generations import cached, keep
 
+from . import cache_tags
 from .models import About, Article, Category
 
 
@@ -53,4 +54,6 @@ def months_with_stories():
     """ArticleQuerySet.month_counts() of the published stories: grouping the whole archive by
     month is the archive pages' and the sitemaps' one costly query, so it is kept under the
     generation like the furniture."""
-    return cached("months", lambda: list(Article.objects.published().month_counts()))
+    # An edit in place moves a month's newest revision (the sitemaps' dates): ANY_STORY.
+    months = Article.objects.published().month_counts()
+    return cached("months", lambda: list(months), tags=[cache_tags.ANY_STORY])

@@ -322,13 +322,32 @@ class Article(models.Model):
         """What the stored row says, to tell what a save changes."""
         fields = self.__dict__
         self._saved = {
-            name: fields.get(name) for name in (*REVISED_FIELDS, "slug", "status", "published_at")
+            name: fields.get(name)
+            for name in (*REVISED_FIELDS, *LIST_FIELDS, "slug", "status", "published_at")
         }
         self._saved["featured_image"] = getattr(fields.get("featured_image"), "name", None) or (
             fields.get("featured_image")
         )
         status, published_at = fields.get("status"), fields.get("published_at")
         self._saved["is_public"] = self.is_public_at(status, published_at)
+
+    @property
+    def edited_in_place(self):
+        """Whether this save changed the story only where it is shown: public before and after,
+        on the same lists (section, lead slot, status, publication time). Its tags and bylines
+        are other rows, which tell of their own changes."""
+        saved = getattr(self, "_saved", {})
+        before, after = saved.get("published_at"), self.published_at
+        return (
+            self.was_public
+            and self.is_public
+            # To the second: the admin's form shows and posts whole seconds.
+            and before.replace(microsecond=0) == after.replace(microsecond=0)
+            and all(
+                name in saved and saved[name] == getattr(self, name)
+                for name in ("status", *LIST_FIELDS)
+            )
+        )
 
     @property
     def was_public(self):
@@ -457,6 +476,9 @@ class Article(models.Model):
 
 # Changing these after publication is a revision readers are told about ("Updated …").
 REVISED_FIELDS = ("title", "standfirst", "body")
+# Besides status and publication time, what puts a story on the lists readers see (its section,
+# the lead slot): changing one changes lists and counts, not only the pages showing the story.
+LIST_FIELDS = ("category_id", "is_featured")
 # An adult's average silent reading speed of news text.
 WORDS_PER_MINUTE = 230
 

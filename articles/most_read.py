@@ -32,8 +32,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from pagecache.generations import content_generation
+from pagecache.generations import content_generation, tag_versions
 
+from . import cache_tags
 from .client_address import bucket, client_address, parse_ip
 from .models import Article, ArticleView
 
@@ -246,14 +247,16 @@ def _add_to_counts(counts, batch_size=300):
 
 def most_read_lists():
     """{"today": [...], "week": [...]}: the most read stories of the last 24 hours and 7 days,
-    as {"title", "url"}, newest counts included up to the last flush.
+    as {"pk", "title", "url"}, newest counts included up to the last flush.
 
-    Cached for MOST_READ_CACHE_SECONDS under a key naming the hour and the content generation,
-    so most pages showing them run no query, and a story taken down leaves every list at once;
-    when not cached, one query for both lists.
+    Cached for MOST_READ_CACHE_SECONDS under a key naming the hour, the content generation and
+    the number of ANY_STORY, so most pages showing them run no query, a story taken down leaves
+    every list at once and an edited headline shows in them at once; when not cached, one
+    query for both lists.
     """
     now = timezone.now()
-    key = f"most-read:lists:{content_generation()}:{_hour(now):%Y%m%d%H}"
+    edits = tag_versions([cache_tags.ANY_STORY])[cache_tags.ANY_STORY]
+    key = f"most-read:lists:{content_generation()}:{edits}:{_hour(now):%Y%m%d%H}"
     lists = cache.get(key)
     if lists is None:
         published = Article.objects.published()
@@ -271,7 +274,7 @@ def most_read_lists():
         stories = list(in_window.annotate(**counts).only("title", "slug", "published_at"))
         lists = {
             name: [
-                {"title": story.title, "url": story.get_absolute_url()}
+                {"pk": story.pk, "title": story.title, "url": story.get_absolute_url()}
                 for story in sorted(
                     (story for story in stories if getattr(story, name)),
                     key=lambda story, name=name: (

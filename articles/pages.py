@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 
 from pagecache.pages import last_modified
 
+from . import cache_tags
 from .models import Article
 
 RELATED_STORIES = 4
@@ -18,7 +19,8 @@ def render_article_page(request, article, status=200, **context):
         Article.objects.published().for_listing().around(article, related=RELATED_STORIES)
     )
     neighbours = {story.neighbour: story for story in stories if story.neighbour}
-    report_last_modified(request, [article, *stories])
+    report_shown(request, [article, *stories])
+    cache_tags.carries(request, cache_tags.section(article.category))
     return TemplateResponse(
         request,
         "articles/article_detail.html",
@@ -35,8 +37,10 @@ def render_article_page(request, article, status=200, **context):
     )
 
 
-def report_last_modified(request, stories, *moments):
-    """Tell the page cache when what a page shows last changed (its Last-Modified): the newest
-    save or publication among `stories`, or any of `moments` (the About box's last edit...)."""
+def report_shown(request, stories, *moments):
+    """Tell the page cache which `stories` a page shows (their tags: an edit of one makes the
+    page again) and when what it shows last changed (its Last-Modified): the newest save or
+    publication among `stories`, or any of `moments` (the About box's last edit...)."""
     changes = (max(story.updated_at, story.published_at) for story in stories if story)
     last_modified(request, *changes, *moments)
+    cache_tags.shows_stories(request, stories)

@@ -33,6 +33,7 @@ from django.utils.safestring import mark_safe
 from pagecache.generations import cached_count
 from pagecache.pages import FREE_TEXT, reader_page
 
+from . import cache_tags
 from .models import Article, Author, Category
 from .querysets import StripTags, search_config
 
@@ -197,6 +198,7 @@ def search(request):
     # The page's canonical address keeps what chooses the results (seo_tags.page_url).
     canonical_query = {name: data.get(name, "") for name in form.fields}
     context = {"form": form, "query": query, "canonical_query": canonical_query}
+    cache_tags.carries(request, cache_tags.ANY_STORY)
     if query:
         stories = form.filter(Article.objects.published().for_listing())
         postgres = connection.vendor == "postgresql"
@@ -204,12 +206,14 @@ def search(request):
         paginator = Paginator(results, settings.ARTICLES_PER_PAGE)
         # Counting every match of a common word costs more than ranking a page of them.
         criteria = sorted((key, value) for key, value in data.items() if key != "page")
-        paginator.count = cached_count(f"search:{criteria}", results)
+        # An edited story may match now, or no longer: its edit raises ANY_STORY.
+        paginator.count = cached_count(f"search:{criteria}", results, [cache_tags.ANY_STORY])
         try:
             page = paginator.page(data.get("page") or 1)
         except InvalidPage:
             raise Http404("No such page of results.") from None
         found = list(page.object_list)
+        cache_tags.shows_stories(request, found)
         for story in found:
             story.snippet = highlight(story.headline) if postgres else story.standfirst
         context.update(page_obj=page, paginator=paginator, results=found)

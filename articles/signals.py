@@ -3,7 +3,8 @@
 - its search vector: title, standfirst, body and tags (PostgreSQL full-text search);
 - its old address, when the slug of a published story changes (articles/redirects.py);
 - renditions of a new featured image;
-- the page cache, told that what readers see changed (pagecache/generations.py).
+- the page cache, told that what readers see changed (pagecache/generations.py), and through it
+  the CDN or Varnish in front.
 
 Each is run once per change however many rows the change touches. A change made inside
 `collected()` (the admin wraps each save, revert and bulk action in one) has its effects
@@ -16,6 +17,13 @@ Raising the generation once means one content_changed(): the page cache raises t
 then, and again when the transaction commits (a reader between the two would otherwise cache
 the old content under the new number). Renditions wait for the commit too: an image is resized
 only once the story holding it is stored for good, and a failed resize must not undo the save.
+
+A story edited in place (public before and after, on the same lists: Article.edited_in_place)
+raises only its own tags (articles/cache_tags.edited): only the pages that show it are made
+again, which is what lets a page cache keep serving while a breaking story is saved every few
+seconds. Anything else readers see (a story published, moved to another section, retagged;
+a section renamed, About edited, a byline or correction) raises the whole generation: it changes
+lists and counts that every page shows (Top Categories, the archive's months).
 
 Only changes readers could see reach the page cache: a writer saving a draft over and over
 (with its bylines, corrections and tags) must not empty the whole page cache each time. A story
@@ -36,8 +44,9 @@ from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
 from images.processing import generate_renditions
-from pagecache.generations import content_changed
+from pagecache.generations import content_changed, tags_changed
 
+from . import cache_tags
 from .models import About, Article, Author, Byline, Category, Correction
 
 SHOWN_TO_READERS = (Category, About, Author)
@@ -48,6 +57,7 @@ class Changes:
 
     def __init__(self):
         self.shown = False  # Readers could see it: the page cache must be told.
+        self.edited = set()  # Tags of stories edited in place: only pages showing them changed.
         self.taken_away = False  # Readers could see something that is gone: no stale page.
         self.stories = set()  # Stories whose search vector is to be written again.
         self.images = {}  # Featured images to make renditions of, by file name.
@@ -61,6 +71,8 @@ class Changes:
             transaction.on_commit(partial(generate_renditions, image), using=using, robust=True)
         if self.shown:
             content_changed(using, stale_ok=not self.taken_away)
+        elif self.edited:
+            tags_changed(*self.edited, using=using)
 
 
 # The changes being collected, {database alias: Changes}, per thread: as Django's connections.
@@ -95,13 +107,14 @@ def collected(using=None):
         open_changes.pop(using, None)
 
 
-def _record(using, *, shown=False, stories=(), image=None, taken_away=False):
+def _record(using, *, shown=False, edited=(), stories=(), image=None, taken_away=False):
     changes = _open_changes().get(using)
     at_once = changes is None
     if at_once:
         changes = Changes()
     changes.shown |= shown or taken_away
     changes.taken_away |= taken_away
+    changes.edited.update(edited)
     changes.stories.update(stories)
     if image is not None:
         changes.images[image.name] = image
@@ -141,9 +154,11 @@ def story_saved(sender, instance, using, raw=False, **kwargs):
     instance._keep_old_address(saved)  # In the transaction: the old link never breaks.
     image = instance.featured_image
     new_image = image and image.name != saved.get("featured_image")
+    in_place = instance.edited_in_place
     _record(
         using,
-        shown=is_or_was_shown(instance),
+        shown=is_or_was_shown(instance) and not in_place,
+        edited=cache_tags.edited(instance, saved) if in_place else (),
         stories=[instance.pk],
         image=image if new_image else None,
         taken_away=instance.was_public and not instance.is_public,
@@ -165,8 +180,9 @@ def model_changed(sender, instance, using, created=False, **kwargs):
 
 
 @receiver(m2m_changed, sender=Article.tags.through)
-def tags_changed(sender, instance, action, reverse, using, pk_set=None, **kwargs):
-    if not action.startswith("post_"):
+def story_tags_changed(sender, instance, action, reverse, using, pk_set=None, **kwargs):
+    # The admin sets a story's tags on every save: taggit then adds none (an empty pk_set).
+    if not action.startswith("post_") or (action != "post_clear" and not pk_set):
         return
     if reverse:  # A tag's stories changed, whichever they are.
         _record(using, shown=True, stories=pk_set or ())

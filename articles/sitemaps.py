@@ -21,6 +21,7 @@ from taggit.models import Tag
 
 from pagecache.pages import PAGE_NUMBER, reader_page
 
+from . import cache_tags
 from .furniture import months_with_stories, site_furniture
 from .models import About, Article, Author, Category
 from .templatetags.seo_tags import absolute_url
@@ -219,6 +220,8 @@ def sections(stats=None):
 @reader_page
 def index(request):
     response = views.index(request, sections(index_stats()), sitemap_url_name="sitemap-section")
+    # Each month's date is its newest story's revision or correction: any edit may move one.
+    cache_tags.carries(request, cache_tags.ANY_STORY)
     # Django names each section at the request's host: give it the canonical address.
     for item in response.context_data["sitemaps"]:
         address = urlsplit(item.location)
@@ -229,6 +232,9 @@ def index(request):
 @cache_control(public=True, max_age=SITEMAP_MAX_AGE)
 @reader_page(params={"p": PAGE_NUMBER})  # Django numbers a sitemap's pages ?p=2.
 def section(request, section):
+    # A month's stories' addresses and dates change with an edit: ANY_STORY rather than a tag
+    # per story, which would make a header as long as the month.
+    cache_tags.carries(request, cache_tags.ANY_STORY)
     return views.sitemap(request, sections(), section=section)
 
 

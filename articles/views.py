@@ -18,9 +18,10 @@ from images.body_images import store_upload
 from pagecache.generations import cached_count
 from pagecache.pages import FREE_TEXT, PAGINATED, reader_page
 
+from . import cache_tags
 from .furniture import months_with_stories, site_furniture
 from .models import Article, Author, Category
-from .pages import render_article_page, report_last_modified
+from .pages import render_article_page, report_shown
 from .querysets import bylines_prefetch, pk_in_any
 
 FRONT_PAGE_LATEST = 6
@@ -45,7 +46,8 @@ def front_page(request):
         if per_category.get(category.pk)
     ]
     shown = [lead, *latest, *(story for _, stories in sections for story in stories)]
-    report_last_modified(request, shown)
+    report_shown(request, shown)
+    cache_tags.carries(request, cache_tags.FRONT)
     return render(
         request,
         "articles/front_page.html",
@@ -72,7 +74,7 @@ def fetch_bylines(context, name="articles"):
     page cache is told when they last changed."""
     stories = list(context[name])
     prefetch_related_objects(stories, bylines_prefetch())
-    report_last_modified(context["view"].request, stories)
+    report_shown(context["view"].request, stories)
     context[name] = stories
     return context
 
@@ -158,6 +160,7 @@ class AuthorArticleList(CountedList, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(author=self.author, **kwargs)
+        cache_tags.carries(self.request, cache_tags.author(self.author))
         return fetch_bylines(context)
 
 
@@ -175,6 +178,7 @@ class CategoryArticleList(CountedList, ListView):
         context = super().get_context_data(
             category=self.category, current_category=self.category, **kwargs
         )
+        cache_tags.carries(self.request, cache_tags.section(self.category))
         return fetch_bylines(context)
 
 
@@ -192,6 +196,7 @@ class TagArticleList(CountedList, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(tag=self.tag, **kwargs)
+        cache_tags.carries(self.request, cache_tags.topic(self.tag))
         return fetch_bylines(context)
 
 
@@ -243,6 +248,7 @@ class ArchiveMixin:
         return min(found) if later else max(found)
 
     def get_context_data(self, **kwargs):
+        cache_tags.carries(self.request, cache_tags.ARCHIVE)
         return fetch_bylines(super().get_context_data(**kwargs))
 
     def get_next_year(self, date):
@@ -271,7 +277,8 @@ class ArticleArchive(TemplateView):
             for year, group in groupby(months, key=lambda row: row["month"].year)
         ]
         dates = [row[name] for row in months for name in ("published", "revised", "corrected")]
-        report_last_modified(self.request, [], *dates)
+        report_shown(self.request, [], *dates)
+        cache_tags.carries(self.request, cache_tags.ARCHIVE)
         return super().get_context_data(years=years, **kwargs)
 
 
@@ -294,7 +301,7 @@ class AboutView(TemplateView):
 
     def get_context_data(self, **kwargs):
         page = site_furniture()["about"]
-        report_last_modified(self.request, [], page.updated_at)
+        report_shown(self.request, [], page.updated_at)
         return super().get_context_data(page=page, **kwargs)
 
 

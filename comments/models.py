@@ -12,8 +12,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import cache_tags
 from articles.models import Article
-from pagecache.generations import page_changed
+from pagecache.generations import tags_changed
 
 from . import wordrules
 
@@ -83,20 +84,13 @@ class CommentQuerySet(models.QuerySet):
 
     def moderate(self, status, user):
         """Give every comment in the queryset `status`, recording who decided and when."""
-        stories = Article.objects.filter(pk__in=self.values("article_id"))
-        pages = [page for story in stories.only("slug", "published_at") for page in pages_of(story)]
+        stories = Article.objects.filter(pk__in=self.values("article_id")).only("pk")
+        tags = [cache_tags.comments(story) for story in stories]
         changed = self.update(status=status, moderated_by=user, moderated_at=timezone.now())
         # update() sends no signals: tell the page cache which stories' comments changed.
-        for page in pages:
-            # Withdrawn comments must not be served from a stale copy for a moment.
-            page_changed(page, self.db, stale_ok=status == Comment.Status.APPROVED)
+        # Withdrawn comments must not be served from a stale copy for a moment.
+        tags_changed(*tags, using=self.db, stale_ok=status == Comment.Status.APPROVED)
         return changed
-
-
-def pages_of(article):
-    """The addresses of the pages that show `article`'s comments: the story's own page and its
-    comments pages (whatever their ?page=), for page_changed()."""
-    return [article.get_absolute_url(), reverse("comments:list", args=[article.pk])]
 
 
 class Comment(models.Model):

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.http import require_POST
 
+from articles import cache_tags
 from articles.client_address import client_ip
 from articles.models import Article
 from articles.pages import render_article_page
@@ -136,6 +137,8 @@ def comment_list(request, article_id):
     changes_at(request, opening.until)
     is_open = opening.state == "open"
     on_page = page.object_list.values("pk")
+    cache_tags.shows_stories(request, [article])
+    cache_tags.carries(request, cache_tags.comments(article))
     threads = article.comments.filter(Q(pk__in=on_page) | Q(parent__in=on_page)).threads()
     return render(
         request,

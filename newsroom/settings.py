@@ -411,6 +411,31 @@ PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 60)
 # something readers could see was taken away (unpublished, deleted): that purges at once.
 PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 30)
 
+# The HTTP cache in front that is told which pages changed (pagecache/purge.py, docs/deploy.md):
+# "" (none), "varnish" (PURGE with xkey to each of PAGE_CACHE_PURGE_URLS), "fastly" (the service
+# PAGE_CACHE_PURGE_ZONE, API token PAGE_CACHE_PURGE_TOKEN) or "cloudflare" (the zone
+# PAGE_CACHE_PURGE_ZONE, API token PAGE_CACHE_PURGE_TOKEN). Pages carry their tags either way;
+# with a purge set, they also tell the cache in front it may keep them PAGE_CACHE_SECONDS.
+PAGE_CACHE_PURGE = os.environ.get("PAGE_CACHE_PURGE", "").strip().lower()
+PAGE_CACHE_PURGE_URLS = env_list("PAGE_CACHE_PURGE_URLS")
+PAGE_CACHE_PURGE_TOKEN = os.environ.get("PAGE_CACHE_PURGE_TOKEN", "").strip()
+PAGE_CACHE_PURGE_ZONE = os.environ.get("PAGE_CACHE_PURGE_ZONE", "").strip()
+if PAGE_CACHE_PURGE not in ("", "varnish", "fastly", "cloudflare"):
+    raise ImproperlyConfigured(
+        f"PAGE_CACHE_PURGE must be empty, varnish, fastly or cloudflare, not {PAGE_CACHE_PURGE!r}."
+    )
+if PAGE_CACHE_PURGE == "varnish" and not PAGE_CACHE_PURGE_URLS:
+    raise ImproperlyConfigured(
+        "PAGE_CACHE_PURGE=varnish needs PAGE_CACHE_PURGE_URLS, e.g. http://127.0.0.1:6081/."
+    )
+if PAGE_CACHE_PURGE in ("fastly", "cloudflare") and not (
+    PAGE_CACHE_PURGE_TOKEN and PAGE_CACHE_PURGE_ZONE
+):
+    raise ImproperlyConfigured(
+        f"PAGE_CACHE_PURGE={PAGE_CACHE_PURGE} needs PAGE_CACHE_PURGE_TOKEN and "
+        "PAGE_CACHE_PURGE_ZONE (the service or zone id)."
+    )
+
 # The language of PostgreSQL full-text search; run `manage.py update_search_index` after a change.
 SEARCH_CONFIG = os.environ.get("SEARCH_CONFIG", "english")
 

@@ -5,8 +5,13 @@ renamed...) raises the site's *generation*, once the change is committed (conten
 value stored under an older generation is never read again, and a page stored under one is
 served again only while a new copy is made, for at most PAGE_CACHE_STALE_SECONDS (middleware.py):
 a change shows on every page and every app server sharing the cache (Redis) within that bound.
-A change to one page only (a comment under a story) raises that page's own version instead
-(page_changed).
+
+A change that only some pages show (one story's new headline, a comment under a story) raises
+*tags* instead (tags_changed): plain strings such as "story-12" that a page records while it is
+made (pages.tag) and keeps, with each tag's number, in its copy. Only the copies carrying a
+raised tag go out of date; the apps above name the tags (the page cache knows no story). Every
+raise is also sent, once committed, to a CDN or Varnish in front (purge.py): the tags raised, or
+SITE_TAG, which every page carries, for a raise of the generation.
 
 Some changes come by the clock alone, with no save to announce them: a scheduled story falls
 due. The apps above register a source of such moments (register_expiry), asked whenever a
@@ -25,14 +30,17 @@ import hashlib
 import math
 import time
 from functools import partial
-from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.db import transaction
 from django.utils import timezone
 
+from .purge import purge
+
 GENERATION_KEY = "site:generation"
+# The tag every page carries: what a CDN or Varnish purges when the whole generation is raised.
+SITE_TAG = "site"
 # (generation, the moment its content next changes by the clock, or None): one small value
 # that tells whether the generation may still be used, with no query.
 STATE_KEY = "site:state"
@@ -77,35 +85,66 @@ def content_changed(using=None, stale_ok=True):
     """Raise the generation now and again once the current transaction commits.
 
     Again after the commit: a reader's request between the two would otherwise cache the old
-    content under the new generation.
+    content under the new generation. The CDN or Varnish in front is told once it commits.
 
     `stale_ok=False`: something readers could see is gone (unpublished, deleted, taken down):
     no page cached before the change is served again, not even while a new copy is made.
     """
     _raise_generation(stale_ok)
-    transaction.on_commit(partial(_raise_generation, stale_ok), using=using)
+    transaction.on_commit(partial(_raise_generation, stale_ok, tell_cdn=True), using=using)
 
 
-def page_changed(path, using=None, stale_ok=True):
-    """Only the page at `path` changed (a comment under a story): its cached copies, whatever
-    their query string, are not served again. Now, and again once the transaction commits.
+def tags_changed(*tags, using=None, stale_ok=True):
+    """Only the pages carrying one of `tags` changed (a story's headline, its comments): their
+    copies go out of date, now and again once the transaction commits, as for
+    content_changed(), and the CDN or Varnish in front purges them once it commits.
     `stale_ok=False` as for content_changed (a comment withdrawn)."""
-    _raise_path_version(path, stale_ok)
-    transaction.on_commit(partial(_raise_path_version, path, stale_ok), using=using)
+    tags = sorted(set(tags))
+    if tags:
+        _raise_tags(tags, stale_ok)
+        transaction.on_commit(partial(_raise_tags, tags, stale_ok, tell_cdn=True), using=using)
 
 
-def path_key(path):
-    """The cache key of the version of the page at `path` (raised by page_changed)."""
-    # Decoded, as request.path is: get_absolute_url() percent-encodes non-Latin slugs.
-    return f"page:path:{hashlib.sha256(unquote(path).encode()).hexdigest()}"
+def tag_key(tag):
+    """The cache key of the number of `tag` (raised by tags_changed)."""
+    return f"page:tag:{tag}"
 
 
-def _raise_path_version(path, stale_ok=True):
-    _raise(path_key(path), stale_ok)
+def _raise_tags(tags, stale_ok=True, tell_cdn=False):
+    for tag in tags:
+        _raise(tag_key(tag), stale_ok)
+    if tell_cdn:
+        purge(tags, hard=not stale_ok)
 
 
-def _raise_generation(stale_ok=True):
+def _raise_generation(stale_ok=True, tell_cdn=False):
     _raise(GENERATION_KEY, stale_ok)
+    if tell_cdn:
+        purge([SITE_TAG], hard=not stale_ok)
+
+
+def tag_versions(tags):
+    """{tag: its number now, or None when it was never raised (or its number was lost)}, in
+    one cache read."""
+    found = cache.get_many([tag_key(tag) for tag in tags])
+    return {tag: found.get(tag_key(tag)) for tag in tags}
+
+
+def tag_versions_before(tags, moment):
+    """{tag: the number a page made since `moment` is made under}: its number now, or the one
+    before when it was raised at `moment` or later. A page learns its tags only once it is
+    made, so it reads their numbers then: one raised meanwhile may be a change the page
+    missed, and the copy is out of date at once (served stale at most, as after any raise)."""
+    versions = tag_versions(tags)
+    numbered = {tag: number for tag, number in versions.items() if number is not None}
+    names = {tag: _raised_key(tag_key(tag), number) for tag, number in numbered.items()}
+    raised = cache.get_many(list(names.values())) if names else {}
+    for tag, name in names.items():
+        when = raised.get(name)
+        # No record: raised longer ago than a render lasts.
+        if when is not None and when[0] >= moment:
+            versions[tag] = numbered[tag] - 1
+    return versions
 
 
 def _raised_key(key, number):
@@ -173,7 +212,8 @@ def _start_generation(generation, state):
     ends. When the state was lost, or says the generation has ended, the generation is raised
     first: no page cached before now may be served again."""
     if generation is None or state is None or state[0] == generation:
-        _raise_generation()
+        # As after an editor's change: a CDN or Varnish in front must not keep what ended.
+        _raise_generation(tell_cdn=True)
     # Twice at most: a source may itself change the content (the first furniture of a new
     # site creates its About row), and the generation it raised is the one pages want.
     for _attempt in range(2):
@@ -201,13 +241,16 @@ def keep(name, value, generation):
     cache.set(_kept_key(name, generation), value, GENERATION_DATA_SECONDS)
 
 
-def cached(name, compute, *, unbounded=False):
+def cached(name, compute, *, unbounded=False, tags=()):
     """compute(), kept under the current generation as `name` (at most
     GENERATION_DATA_SECONDS): recomputed after any change readers could see, and only then.
 
     `unbounded`: names that readers make up (a count per search) are kept with the page
-    copies, where a flood of them can only evict pages. compute() must not return None.
+    copies, where a flood of them can only evict pages. `tags`: recomputed when one of them is
+    raised too (one more cache read). compute() must not return None.
     """
+    if tags:
+        name = f"{name}:{sorted(tag_versions(tags).items())}"
     key = _kept_key(name, current_generation())
     store = pages_cache() if unbounded else cache
     value = store.get(key)
@@ -217,7 +260,8 @@ def cached(name, compute, *, unbounded=False):
     return value
 
 
-def cached_count(name, queryset):
-    """queryset.count(), kept under the generation as `name`. With the page copies: searches
-    name as many counts as readers type words, and each can be counted again."""
-    return cached(name, queryset.count, unbounded=True)
+def cached_count(name, queryset, tags=()):
+    """queryset.count(), kept under the generation (and `tags`) as `name`. With the page
+    copies: searches name as many counts as readers type words, and each can be counted
+    again."""
+    return cached(name, queryset.count, unbounded=True, tags=tags)

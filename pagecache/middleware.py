@@ -1,8 +1,16 @@
 """Whole-page caching for anonymous readers: a change shows at once, or within a bound.
 
 Every public page (pages.reader_page) is cached whole, per address, with the site's generation
-it was made under (generations.py): any change readers could see raises it, so a page stored
-before the change is served again only while a new copy is made (see "No stampede" below).
+it was made under and the numbers of the tags it carries (generations.py): any change readers
+could see raises the generation, or only the tags of what it changed (a story's headline), so a
+page stored before the change is served again only while a new copy is made (see "No stampede"
+below).
+
+Tags for an HTTP cache in front: a shared page goes out with its tags (pages.tag) and SITE_TAG
+in Cache-Tag (Cloudflare), Surrogate-Key (Fastly) and xkey (Varnish), from the cache too, so that
+the purges purge.py sends drop exactly the pages that changed. With such a purge configured
+(PAGE_CACHE_PURGE), a page also says how long the cache in front may keep it
+(Surrogate-Control: max-age, as long as the copy kept here is fresh; no-store for a stale one).
 
 An address is the path and only the query parameters its page declares (`reader_page(params=…)`):
 the view never sees the others, so `?page=2&utm_source=x` is the `?page=2` page and one cache
@@ -22,7 +30,7 @@ from the previous copy while the ETag is the same: a page cached again with the 
 answers the same validators, so crawlers and feed readers get their 304s. HEAD is answered from
 the same copy as GET, conditional HEAD included.
 
-No stampede: a copy is kept under its address alone, with the generation and page version it
+No stampede: a copy is kept under its address alone, with the generation and tag numbers it
 was made under. When it is out of date, one request (a short lock in the default cache, shared
 by every process and server) renders the page again while every other one is served the
 previous copy, for at most PAGE_CACHE_STALE_SECONDS after it went out of date, and never once
@@ -54,11 +62,14 @@ from django.utils.regex_helper import _lazy_re_compile
 
 from .generations import (
     GENERATION_KEY,
+    SITE_TAG,
     STATE_KEY,
     changed_since,
     current_generation,
     pages_cache,
-    path_key,
+    tag_key,
+    tag_versions,
+    tag_versions_before,
 )
 from .pages import declared_params
 
@@ -80,13 +91,15 @@ RENDER_POLL_SECONDS = 0.05
 
 
 FRESH, STALE = "fresh", "stale"
+# The headers that carry a page's tags to a CDN or Varnish: (name, separator).
+TAG_HEADERS = (("Cache-Tag", ","), ("Surrogate-Key", " "), ("xkey", " "))
 
 
 class Copy(NamedTuple):
     """A page as stored in the pages cache, with what it was made under."""
 
     generation: int
-    path_version: int | None
+    tags: dict  # {tag: its number when the page was made, or None} (pages.tag)
     fresh_until: datetime.datetime  # After this it is out of date (served stale at most).
     # Never served after this, not even stale: the page reads differently by the clock then
     # (midnight's date, pages.changes_at: comments closing).
@@ -95,25 +108,26 @@ class Copy(NamedTuple):
 
 
 def _cached_copy(request):
-    """(key, generation, path version, copy or None) of the request's page in the cache."""
-    version_key = path_key(request.path)
-    found = cache.get_many([GENERATION_KEY, STATE_KEY, version_key])
+    """(key, generation, copy or None) of the request's page in the cache."""
+    found = cache.get_many([GENERATION_KEY, STATE_KEY])
     key = page_key(request)
-    return key, current_generation(found), found.get(version_key), pages_cache().get(key)
+    return key, current_generation(found), pages_cache().get(key)
 
 
 def _freshness(request, copy):
     """FRESH, STALE (out of date, but may be served while a new copy is made) or None."""
-    if not isinstance(copy, Copy):
+    # A copy stored by an older release (a path version where the tags are) is not used.
+    if not isinstance(copy, Copy) or not isinstance(copy.tags, dict):
         return None
     now = timezone.now()
     if now >= copy.valid_until:
         return None
     out_of_date_since = [copy.fresh_until] if now >= copy.fresh_until else []
-    generation, path_version = request.page_versions
+    # One cache read for the numbers of all its tags.
+    tags = tag_versions(copy.tags) if copy.tags else {}
     for key, made_under, current in (
-        (GENERATION_KEY, copy.generation, generation),
-        (path_key(request.path), copy.path_version, path_version),
+        (GENERATION_KEY, copy.generation, request.page_generation),
+        *((tag_key(tag), number, tags[tag]) for tag, number in copy.tags.items()),
     ):
         if made_under != current:
             moment = changed_since(key, made_under, current)
@@ -285,6 +299,10 @@ def _share(request, response):
     """Label a page that is the same for every reader for HTTP caches; keep it in the cache."""
     canonical = request.page_canonical
     now = timezone.now()
+    tags = getattr(request, "page_tags", set())
+    if canonical:  # Only a page an HTTP cache may keep is purged from one.
+        for header, separator in TAG_HEADERS:
+            response[header] = separator.join(sorted({*tags, SITE_TAG}))
     if not response.has_header("ETag"):  # ETagBeforeCompressionMiddleware sets it, uncompressed.
         set_response_etag(response)
     if canonical and not response.has_header("Last-Modified"):  # Feeds and sitemaps date theirs.
@@ -308,13 +326,31 @@ def _share(request, response):
     seconds = min(settings.PAGE_CACHE_SECONDS, (valid_until - now).total_seconds())
     if seconds >= 1:
         fresh_until = now + datetime.timedelta(seconds=seconds)
-        copy = Copy(*request.page_versions, fresh_until, valid_until, response)
+        versions = tag_versions_before(tags, request.page_render_started) if tags else {}
+        copy = Copy(request.page_generation, versions, fresh_until, valid_until, response)
         # Kept past its freshness for as long as it may be served stale.
         pages_cache().set(key, copy, math.ceil(seconds) + settings.PAGE_CACHE_STALE_SECONDS)
+        if not settings.PAGE_CACHE_PURGE or tag_versions(versions) == versions:
+            request.page_fresh_until = fresh_until
+        # Else one of its tags was raised while it was made: out of date already, and its
+        # purge may have reached the cache in front before this page does. Not kept there.
+
+
+def _tell_cache_in_front(request, response):
+    """How long a CDN or Varnish that is sent purges may keep the page: as long as the copy
+    kept here is fresh (it is purged if it changes before), not at all if that one is stale or
+    none is kept. Set as the page leaves, never stored with it."""
+    if not settings.PAGE_CACHE_PURGE or not response.has_header("xkey"):
+        return
+    fresh_until = getattr(request, "page_fresh_until", None)
+    seconds = (fresh_until - timezone.now()).total_seconds() if fresh_until else 0
+    response["Surrogate-Control"] = f"max-age={int(seconds)}" if seconds >= 1 else "no-store"
 
 
 def _for_this_reader_only(response):
     response.headers.pop("Cache-Control", None)
+    for header in (*(name for name, _ in TAG_HEADERS), "Surrogate-Control"):
+        response.headers.pop(header, None)
     add_never_cache_headers(response)
 
 
@@ -356,9 +392,10 @@ class PageCacheMiddleware:
         request.carries_messages = _carries_messages(request)
         if not _may_use_cache(request):
             return None
-        key, generation, path_version, copy = _cached_copy(request)
-        request.page_cache_key, request.page_versions = key, (generation, path_version)
+        key, generation, copy = _cached_copy(request)
+        request.page_cache_key, request.page_generation = key, generation
         request.page_previous_copy = copy
+        request.page_render_started = timezone.now()
         freshness = _freshness(request, copy)
         if freshness == FRESH:
             return self._serve(request, copy, "hit")
@@ -372,6 +409,7 @@ class PageCacheMiddleware:
     @staticmethod
     def _serve(request, copy, how):
         request.page_cache_hit = how
+        request.page_fresh_until = copy.fresh_until if how == "hit" else None
         return copy.response
 
     def __call__(self, request):
@@ -395,6 +433,7 @@ class PageCacheMiddleware:
                 return response
             if _may_store(request, response):
                 _share(request, response)  # Stored as it is now, before any cookie below.
+        _tell_cache_in_front(request, response)
         if getattr(request, "drop_messages_cookie", False):
             response.delete_cookie(
                 CookieStorage.cookie_name,

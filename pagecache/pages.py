@@ -1,7 +1,7 @@
 """What a view tells the page cache about its page: that it is a public page anonymous readers
 may be served from the cache (reader_page), which query parameters it reads, when it will
-read differently by the clock alone (changes_at), and when what it shows last changed
-(last_modified)."""
+read differently by the clock alone (changes_at), when what it shows last changed
+(last_modified), and what it shows, as tags (tag)."""
 
 from functools import partial, wraps
 
@@ -70,3 +70,15 @@ def last_modified(request, *moments):
         known.append(current)
     if known:
         request.page_last_modified = max(known)
+
+
+def tag(request, *tags):
+    """Tell the page cache what this page shows, as tags ("story-12", "section-3"; the apps name
+    them): a raise of any of them (generations.tags_changed) puts its copies out of date, and
+    they go out in its Cache-Tag, Surrogate-Key and xkey headers for a CDN or Varnish. Call it
+    for each part of the page (a template tag for what it renders itself)."""
+    if request is None:
+        return
+    if not hasattr(request, "page_tags"):
+        request.page_tags = set()
+    request.page_tags.update(tags)

@@ -1,6 +1,7 @@
 """A story's side effects run once per change (articles/signals.py): one admin save of a story
 with new tags, title and text writes its search vector once and raises the page cache's
-generation once (now, and again when the change commits).
+generation once (now, and again when the change commits); an edit in place raises only its
+story's tags, once.
 
 Run on both databases: on PostgreSQL the search vector's UPDATE statements are counted too.
 """
@@ -10,6 +11,7 @@ from contextlib import contextmanager
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,9 +19,9 @@ from django.urls import reverse
 from articles import signals
 from articles.models import Article, ArticleQuerySet
 from articles.signals import collected
-from pagecache.generations import content_changed, content_generation
+from pagecache.generations import content_changed, content_generation, tag_key, tag_versions
 
-from .factories import article_admin_data, make_article, make_user
+from .factories import article_admin_data, make_article, make_category, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +40,7 @@ def counted():
     the UPDATE statements that write search vectors (PostgreSQL; SQLite has none)."""
     with (
         mock.patch.object(signals, "content_changed", wraps=content_changed) as bumps,
+        mock.patch.object(signals, "tags_changed", wraps=signals.tags_changed) as tag_raises,
         mock.patch.object(
             ArticleQuerySet,
             "update_search_vector",
@@ -46,6 +49,7 @@ def counted():
         ) as indexings,
         CaptureQueriesContext(connection) as queries,
     ):
+        bumps.tag_raises = tag_raises
         yield bumps, indexings, queries
 
 
@@ -134,11 +138,51 @@ def test_a_change_that_fails_tells_neither_the_page_cache_nor_the_index():
 def test_a_change_outside_the_admin_still_shows_at_once():
     """A script's save is a change of its own: its effects do not wait for a batch."""
     story = make_article(title="Before")
+    elsewhere = make_category()
     before = content_generation()
 
     with counted() as (bumps, indexings, _):
         story.title = "After"
         story.save()
+        story.category = elsewhere  # Another section: every list and count changes.
+        story.save()
 
-    assert (bumps.call_count, indexings.call_count) == (1, 1)
+    assert (bumps.call_count, bumps.tag_raises.call_count, indexings.call_count) == (1, 1, 2)
     assert content_generation() > before
+
+
+def test_an_edit_in_place_raises_its_storys_tags_once_and_not_the_generation(
+    editor, django_capture_on_commit_callbacks
+):
+    story = make_article(title="Floods rise", status="published", tags=["Weather"])
+    version = open_form(editor, story)
+    before = content_generation()
+    tag = f"story-{story.pk}"
+
+    with (
+        counted() as (bumps, indexings, _),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = editor.post(
+            reverse("admin:articles_article_change", args=[story.pk]),
+            article_admin_data(
+                story.category,
+                title="Floods recede",
+                slug=story.slug,
+                body=story.body,
+                tags="Weather",
+                status="published",
+                published_at_0=story.published_at.strftime("%d/%m/%Y"),
+                published_at_1=story.published_at.strftime("%H:%M:%S"),
+                opened_version=version,
+            ),
+        )
+
+    assert response.status_code == 302
+    assert Article.objects.get(pk=story.pk).title == "Floods recede"
+    assert (bumps.call_count, bumps.tag_raises.call_count, indexings.call_count) == (0, 1, 1)
+    assert set(bumps.tag_raises.call_args.args) == {tag, f"headline-{story.pk}", "stories"}
+    assert content_generation() == before
+    # Raised while saving and again once it commits, as the generation would be.
+    first = cache.get(f"{tag_key(tag)}:start")
+    assert tag_versions([tag])[tag] == first + 1

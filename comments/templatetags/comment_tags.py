@@ -2,6 +2,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 
+from articles import cache_tags
 from pagecache.pages import changes_at, last_modified
 
 from ..forms import CommentForm
@@ -25,6 +26,7 @@ def comments_for(context, article):
     # The page's Last-Modified moves when a comment it shows was published.
     shown = [comment for thread in threads for comment in (thread, *thread.approved_replies)]
     last_modified(request, *(comment.moderated_at or comment.created_at for comment in shown))
+    cache_tags.carries(request, cache_tags.comments(article))
     opening = moderator.opening(article)
     # A cached copy of the page must not offer the form once comments have closed (by age or
     # for the night), nor say "Comments reopen at…" once they have reopened.
