@@ -43,6 +43,9 @@ TRUST_COOKIE_ENTRIES = 20
 REMEMBERED = re.compile(r"(\d{1,18})\.([0-9a-f]{16})")
 
 
+# What readers may do only so often, and the setting that says how often.
+RATE_LIMITS = {"posts": "COMMENTS_RATE_LIMIT", "reports": "COMMENTS_REPORT_RATE_LIMIT"}
+
 # Seconds a shared page made at the very end of a stamp period is still cached for.
 STAMP_GRACE = 30
 
@@ -72,16 +75,17 @@ class Moderator:
 
     # Rate limit ------------------------------------------------------------------------------
 
-    def seconds_until_allowed(self, ip):
-        """Count a comment post from `ip` against its bucket; return 0 if it is within
-        COMMENTS_RATE_LIMIT, else the seconds until it would be. Counted in the shared cache, so
-        every server process agrees."""
-        if not settings.COMMENTS_RATE_LIMIT:
+    def seconds_until_allowed(self, ip, action="posts"):
+        """Count a comment post (or a report, `action="reports"`) from `ip` against its bucket;
+        return 0 if it is within COMMENTS_RATE_LIMIT (COMMENTS_REPORT_RATE_LIMIT), else the
+        seconds until it would be. Counted in the shared cache, so every server process agrees."""
+        rate = getattr(settings, RATE_LIMITS[action])
+        if not rate:
             return 0
-        limit, period = settings.COMMENTS_RATE_LIMIT
+        limit, period = rate
         now = time.time()
         window = int(now // period)
-        key = f"comments:posts:{bucket(ip)}:{window}"
+        key = f"comments:{action}:{bucket(ip)}:{window}"
         cache.add(key, 0, timeout=period)
         try:
             count = cache.incr(key)
