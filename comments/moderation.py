@@ -22,7 +22,7 @@ from django.utils.crypto import salted_hmac
 
 from articles.client_address import bucket
 
-from .models import Comment
+from .models import Comment, Sanction
 
 SHOWN_AT_SALT = "comments.form-shown-at"
 # A shared page's "shown at" time is rounded down to its cache period, and to a minute at least:
@@ -230,7 +230,13 @@ class Moderator:
         be approved and carry the same address. Knowing someone's address is not enough. Only the
         queue needs a moderator, so only a pending comment emails them, once safely stored.
         """
-        if spam_reason:
+        sanction = Sanction.objects.in_force_for(comment.email)
+        if sanction:
+            # Kept, for the commenter's history, but never published nor sent to the queue.
+            comment.status = Comment.Status.REJECTED
+            comment.rejection_reason = sanction.describe()
+            comment.moderated_by, comment.moderated_at = None, timezone.now()
+        elif spam_reason:
             comment.status = Comment.Status.SPAM
             comment.spam_reason = spam_reason[:SPAM_REASON_MAX_LENGTH]
         elif settings.COMMENTS_TRUST_RETURNING_COMMENTERS and self.vouched_for_by(
@@ -244,6 +250,22 @@ class Moderator:
         if comment.status == Comment.Status.PENDING and settings.COMMENTS_NOTIFY_MODERATORS:
             transaction.on_commit(partial(comment.notify_moderators, site_url))
         return comment
+
+    def refusal(self, comment):
+        """What a sanctioned commenter is told of `comment` (received), or "" when nothing
+        special: with COMMENTS_BAN_MESSAGE off they are told what everyone is."""
+        if comment.status != Comment.Status.REJECTED or not settings.COMMENTS_BAN_MESSAGE:
+            return ""
+        sanction = Sanction.objects.in_force_for(comment.email)
+        if sanction is None:
+            return ""
+        if sanction.until is None:
+            return "Your comment was not published: you may no longer comment on this site."
+        until = timezone.localtime(sanction.until)
+        return (
+            "Your comment was not published: you may not comment on this site until "
+            f"{until:%-d %B %Y, %H:%M}."
+        )
 
 
 moderator = Moderator()

@@ -59,11 +59,16 @@ def post_comment(request, article_id):
             posted_here=moderator.comments_posted_here(request, comment.email),
             site_url=request.build_absolute_uri("/"),
         )
-        if comment.status == Comment.Status.APPROVED:
+        refusal = moderator.refusal(comment)
+        if refusal:
+            messages.error(request, refusal, extra_tags=MESSAGES_PLACE)
+            response = HttpResponseRedirect(article.get_absolute_url() + "#comments")
+        elif comment.status == Comment.Status.APPROVED:
             messages.success(request, PUBLISHED, extra_tags=MESSAGES_PLACE)
             response = HttpResponseRedirect(comment.get_absolute_url())
         else:
-            # Spam gets the same answer (and cookie) as a person, so a bot learns nothing.
+            # Spam (and a silently banned commenter) gets the same answer (and cookie) as a
+            # person, so a bot learns nothing.
             messages.success(request, AWAITING_MODERATION, extra_tags=MESSAGES_PLACE)
             response = HttpResponseRedirect(article.get_absolute_url() + "#comments")
         return moderator.remember_comment(request, response, comment)
