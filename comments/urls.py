@@ -7,5 +7,5 @@ app_name = "comments"
 urlpatterns = [
     path("post/<int:article_id>/", views.post_comment, name="post"),
     path("<int:article_id>/", views.comment_list, name="list"),
-    path("<int:comment_id>/report/", views.report_comment, name="report"),
+    path("report/<int:comment_id>/", views.report_comment, name="report"),
 ]

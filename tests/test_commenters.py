@@ -7,7 +7,9 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -367,3 +369,18 @@ def test_a_viewer_without_change_rights_reads_the_history_but_cannot_sanction():
     assert 'name="sanctions-0-kind"' not in page.text
     assert posted.status_code == 403
     assert not Sanction.objects.exists()
+
+
+def test_the_history_costs_the_same_queries_however_long_it_is(moderator):
+    story = make_story()
+
+    def queries_for(count):
+        for _ in range(count):
+            comment = make_comment(story, email=ADDRESS)
+            Comment.objects.filter(pk=comment.pk).moderate("approved", moderator.user)
+        with CaptureQueriesContext(connection) as queries:
+            assert moderator.get(history_url(comment)).status_code == 200
+        return len(queries)
+
+    queries_for(1)  # warms the caches a first admin page fills (content types, the session)
+    assert queries_for(2) == queries_for(6)

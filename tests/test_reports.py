@@ -3,7 +3,9 @@ rate limit, the Reported queue, and a comment hidden after COMMENTS_HIDE_AFTER_R
 reports until a moderator keeps or removes it."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comments.models import Comment
@@ -52,7 +54,16 @@ def test_every_shown_comment_links_to_its_report_form_the_same_for_every_reader(
     assert first.text == second.text  # nothing of one reader on the shared page
 
 
-def test_the_report_form_works_without_script_and_names_no_one(published):
+def test_crawlers_are_kept_off_the_report_forms(published):
+    robots = Client().get(reverse("robots")).text.splitlines()
+    page = Client().get(report_url(published)).text
+
+    assert "Disallow: /comments/report/" in robots
+    assert report_url(published).startswith("/comments/report/")
+    assert '<meta name="robots" content="noindex">' in page
+
+
+def test_the_report_form_works_without_script(published):
     page = Client().get(report_url(published))
 
     assert page.status_code == 200
@@ -94,7 +105,7 @@ def test_only_a_shown_comment_can_be_reported(status):
 
     assert Client().get(report_url(hidden)).status_code == 404
     assert report(hidden).status_code == 404
-    assert Client().get("/comments/99999999/report/").status_code == 404
+    assert Client().get(reverse("comments:report", args=[99999999])).status_code == 404
     assert not Report.objects.exists()
 
 
@@ -219,3 +230,18 @@ def test_the_reported_queue_follows_the_comment_rule():
         elif role:
             client.force_login(make_user(is_staff=True, groups=[role]))
         assert client.get(REPORTED_QUEUE).status_code == status, role
+
+
+def test_the_reported_queue_costs_the_same_queries_however_many_it_lists(moderator, settings):
+    settings.COMMENTS_HIDE_AFTER_REPORTS = 0
+    story = make_story()
+
+    def queries_for(count):
+        for n in range(count):
+            comment = make_comment(story, status="approved")
+            report(comment, ip=f"203.0.113.{n + 1}", note="Why.")
+        with CaptureQueriesContext(connection) as queries:
+            assert moderator.get(REPORTED_QUEUE).status_code == 200
+        return len(queries)
+
+    assert queries_for(2) == queries_for(6)
