@@ -28,7 +28,7 @@ class RejectForm(forms.Form):
     COMMENTS_TELL_REJECTED is on."""
 
     reason = forms.ModelChoiceField(
-        RejectionReason.objects.all(), label="Why", empty_label=None, required=False
+        RejectionReason.objects.all(), label="Why", empty_label="Choose a reason", required=False
     )
     note = forms.CharField(
         label="Note (optional)",

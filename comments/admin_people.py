@@ -4,6 +4,7 @@ Opened from any comment ("history"); its address is the commenter's key, never t
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -136,10 +137,15 @@ class CommenterAdmin(CommentRule, admin.ModelAdmin):
     def names(self, commenter):
         return ", ".join(sorted(set(self._comments(commenter).values_list("name", flat=True))))
 
+    def get_queryset(self, request):
+        in_force = Prefetch("sanctions", Sanction.objects.in_force(), to_attr="in_force")
+        return super().get_queryset(request).prefetch_related(in_force)
+
     @admin.display(description="Standing")
     def standing(self, commenter):
-        sanction = Sanction.objects.in_force().filter(commenter_id=commenter.pk).strongest()
-        return sanction.describe() if sanction else "May comment"
+        # Prefetched by get_queryset; a commenter not stored yet has no sanction.
+        sanctions = getattr(commenter, "in_force", [])
+        return "; ".join(sanction.describe() for sanction in sanctions) or "May comment"
 
     @admin.display(description="Comments, newest first")
     def history(self, commenter):

@@ -123,7 +123,9 @@ class CommentQuerySet(models.QuerySet):
             # Withdrawn comments must not be served from a stale copy for a moment.
             page_changed(page, self.db, stale_ok=status == Comment.Status.APPROVED)
         if rejected and user is not None and settings.COMMENTS_TELL_REJECTED:
-            transaction.on_commit(partial(tell_rejected, list(before), site_url), using=self.db)
+            # Not what was filed as spam: its address is often someone else's, put there by a bot.
+            told = [pk for pk, was in before.items() if was != Comment.Status.SPAM]
+            transaction.on_commit(partial(tell_rejected, told, site_url), using=self.db)
         return changed
 
 

@@ -384,3 +384,15 @@ def test_the_history_costs_the_same_queries_however_long_it_is(moderator):
 
     queries_for(1)  # warms the caches a first admin page fills (content types, the session)
     assert queries_for(2) == queries_for(6)
+
+
+def test_the_commenters_list_shows_who_is_sanctioned_now(moderator):
+    sanction("ban", email="troll@example.com")
+    sanction("suspension", until=timezone.now() + timedelta(days=1), email="hot@example.com")
+    sanction("ban", email="forgiven@example.com", lifted_at=timezone.now())
+
+    page = moderator.get(reverse("admin:comments_commenter_changelist")).text
+
+    assert page.count('<td class="field-standing">Banned</td>') == 1
+    assert page.count("Suspended until") == 1
+    assert page.count("May comment") == 1

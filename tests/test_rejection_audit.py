@@ -65,6 +65,7 @@ def test_the_reject_button_asks_why_then_rejects_with_reason_and_note(moderator)
     assert asked.status_code == 200
     assert "Why are these comments rejected?" in asked.text
     assert "Buy my course." in asked.text
+    assert '<option value="" selected>Choose a reason</option>' in asked.text  # no default
     assert f'name="_selected_action" value="{comment.pk}"' in asked.text
     assert f'name="_selected_action" value="{untouched.pk}"' not in asked.text
 
@@ -210,6 +211,28 @@ def test_with_the_setting_the_commenter_is_told_which_comment_and_why_after_the_
     assert "Why: Abuse or harassment" in message.body
     assert "Please keep it civil." in message.body
     assert f"http://testserver{story.get_absolute_url()}" in message.body
+
+
+def test_a_comment_filed_as_spam_is_rejected_without_an_email(
+    moderator, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A bot's comment often carries someone else's address: they must not get mail from us."""
+    settings.COMMENTS_TELL_REJECTED = True
+    spam = make_comment(status="spam", email="victim@example.com")
+    pending = make_comment(status="pending", email="writer@example.com")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moderator.post(
+            QUEUE + "?status__exact=all",
+            {
+                "action": "reject",
+                "_selected_action": [spam.pk, pending.pk],
+                "confirm": "yes",
+                "reason": reason().pk,
+            },
+        )
+
+    assert [message.to for message in mailoutbox] == [["writer@example.com"]]
 
 
 def test_without_the_setting_nobody_is_emailed(
