@@ -182,6 +182,8 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Commenter", ordering="name")
     def commenter(self, comment):
+        if not comment.commenter_key:
+            return comment.name
         return format_html(
             '{}<br><a class="commenter-history" href="{}">history</a>',
             comment.name,
@@ -217,6 +219,9 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Commenter's history")
     def history_link(self, comment):
+        if not comment.commenter_key:
+            # Imported without an address: nothing ties it to anyone's other comments.
+            return "None: this comment has no email address."
         return format_html(
             '<a href="{}">All comments by this commenter, notes, bans</a>', history_url(comment)
         )

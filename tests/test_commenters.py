@@ -396,3 +396,16 @@ def test_the_commenters_list_shows_who_is_sanctioned_now(moderator):
     assert page.count('<td class="field-standing">Banned</td>') == 1
     assert page.count("Suspended until") == 1
     assert page.count("May comment") == 1
+
+
+def test_a_comment_without_an_address_has_no_history_and_breaks_no_page(moderator):
+    """WordPress imports may carry comments with no email address."""
+    comment = make_comment(email="", body="Imported long ago.")
+
+    queue = moderator.get(reverse("admin:comments_comment_changelist"))
+    change = moderator.get(reverse("admin:comments_comment_change", args=[comment.pk]))
+
+    assert comment.commenter_key == ""
+    assert queue.status_code == 200 and "Imported long ago." in queue.text
+    assert "this comment has no email address" in change.text
+    assert Sanction.objects.in_force_for("") is None
