@@ -129,9 +129,11 @@ class CommentAdmin(admin.ModelAdmin):
         "moderator",
         "moderated_at",
         "history_link",
+        "reports",
         "decisions",
     ]
     readonly_fields = [
+        "reports",
         "decisions",
         "article",
         "parent",
@@ -188,6 +190,26 @@ class CommentAdmin(admin.ModelAdmin):
             '{}<br><a class="commenter-history" href="{}">history</a>',
             comment.name,
             history_url(comment),
+        )
+
+    @admin.display(description="Readers' reports")
+    def reports(self, comment):
+        """What readers reported (never who), and whether a moderator has answered it."""
+        return (
+            format_html_join(
+                "",
+                "<p>{} · {}{}{}</p>",
+                (
+                    (
+                        f"{timezone.localtime(report.created_at):%Y-%m-%d %H:%M}",
+                        report.get_reason_display(),
+                        f": “{report.note}”" if report.note else "",
+                        " (answered)" if report.closed_at else "",
+                    )
+                    for report in comment.reports.all()
+                ),
+            )
+            or "None."
         )
 
     @admin.display(description="Decisions (the audit)")

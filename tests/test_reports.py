@@ -84,8 +84,18 @@ def test_a_report_is_filed_and_the_reader_thanked(published):
         "Nothing to do with the story.",
     )
     assert "203.0.113.1" not in saved.reporter
-    followed = Client().get(response["Location"])
-    assert followed.status_code == 200
+
+
+def test_the_reader_is_thanked_beside_the_comments(published):
+    reader = Client(REMOTE_ADDR="203.0.113.1")
+
+    page = reader.post(report_url(published), {"reason": "spam"}, follow=True, **SAME_ORIGIN)
+
+    told = "Thank you for your report. A moderator will look at the comment."
+    assert page.text.count(told) == 1
+    assert page.text.index('id="comments"') < page.text.index(told)
+    # Nobody else is thanked: the shared page carries nothing of this reader.
+    assert told not in Client().get(published.article.get_absolute_url()).text
 
 
 @pytest.mark.parametrize(
@@ -245,3 +255,18 @@ def test_the_reported_queue_costs_the_same_queries_however_many_it_lists(moderat
         return len(queries)
 
     assert queries_for(2) == queries_for(6)
+
+
+def test_the_comments_own_page_lists_its_reports_and_whether_they_were_answered(
+    moderator, published, settings
+):
+    settings.COMMENTS_HIDE_AFTER_REPORTS = 0
+    report(published, reason="off-topic", note="About another story.")
+    Comment.objects.filter(pk=published.pk).moderate("approved", moderator.user)
+    report(published, ip="198.51.100.7", reason="abuse")
+
+    page = moderator.get(reverse("admin:comments_comment_change", args=[published.pk])).text
+
+    assert "Off-topic: “About another story.” (answered)" in page
+    assert "Abuse or harassment</p>" in page
+    assert "203.0.113.1" not in page and "198.51.100.7" not in page
