@@ -61,7 +61,8 @@ class SanctionInline(CommentRule, admin.TabularInline):
         if not sanction.pk:
             return ""
         if sanction.lifted_at:
-            return f"{sanction.lifted_at:%Y-%m-%d %H:%M} by {sanction.lifted_by}: {sanction.lift_reason}"
+            when = timezone.localtime(sanction.lifted_at)
+            return f"{when:%Y-%m-%d %H:%M} by {sanction.lifted_by}: {sanction.lift_reason}"
         if sanction.until and sanction.until <= timezone.now():
             return "Ended by itself"
         return "In force"

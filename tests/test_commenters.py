@@ -298,6 +298,9 @@ def test_lifting_a_sanction_records_who_when_and_why_and_comments_flow_again(cli
     ban.refresh_from_db()
     assert (ban.lifted_by, ban.lift_reason) == (moderator.user, "Apologised.")
     assert timezone.now() - ban.lifted_at < timedelta(minutes=1)
+    page = moderator.get(history_url(comment)).text
+    assert f"by {moderator.user.username}: Apologised." in page
+    assert "May comment" in page
     post(client, make_story(), body="Back again.")
     assert Comment.objects.get(body="Back again.").status == Comment.Status.PENDING
 
