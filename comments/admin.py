@@ -1,13 +1,18 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import linebreaksbr
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from .audit import RejectionReason
+from .commenters import EMAIL_PERMISSION, masked_email
 from .models import Comment, WordList
 from .wordrules import marked_spans
 
@@ -17,6 +22,45 @@ DECISIONS = [
     (Comment.Status.REJECTED, "Reject", "rejected"),
     (Comment.Status.SPAM, "Spam", "marked as spam"),
 ]
+
+
+class RejectForm(forms.Form):
+    """Why comments are rejected: kept on each, in the audit, and told to the commenter when
+    COMMENTS_TELL_REJECTED is on."""
+
+    reason = forms.ModelChoiceField(
+        RejectionReason.objects.all(), label="Why", empty_label="Choose a reason", required=False
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept with the decision; the commenter reads it if they are told.",
+    )
+
+    def clean_reason(self):
+        if self.cleaned_data["reason"] is None:
+            raise forms.ValidationError("Please choose why (the list is under Rejection reasons).")
+        return self.cleaned_data["reason"]
+
+
+class CommentAdminForm(forms.ModelForm):
+    """The comment's form, with the reason and note a decision needs."""
+
+    reason = RejectForm.base_fields["reason"]
+    note = RejectForm.base_fields["note"]
+
+    class Meta:
+        model = Comment
+        fields = ["name", "email", "body", "status"]
+
+    def clean(self):
+        data = super().clean()
+        rejecting = data.get("status") == Comment.Status.REJECTED and "status" in self.changed_data
+        if rejecting and data.get("reason") is None:
+            self.add_error("reason", "Please choose why the comment is rejected.")
+        return data
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -48,9 +92,10 @@ class StatusFilter(admin.SimpleListFilter):
 class CommentAdmin(admin.ModelAdmin):
     """The moderation queue: pending comments, newest first, decided one by one or in bulk."""
 
+    form = CommentAdminForm
     list_display = [
         "comment_text",
-        "name",
+        "commenter",
         "article_link",
         "status",
         "created_at",
@@ -74,19 +119,32 @@ class CommentAdmin(admin.ModelAdmin):
         "email",
         "body",
         "status",
+        "reason",
+        "note",
         "spam_reason",
         "found_words",
+        "rejection_reason",
+        "rejection_note",
         "created_at",
         "ip_address",
         "user_agent",
         "moderator",
         "moderated_at",
+        "history_link",
+        "reports",
+        "decisions",
     ]
     readonly_fields = [
+        "reports",
+        "decisions",
         "article",
         "parent",
         "spam_reason",
         "found_words",
+        "rejection_reason",
+        "rejection_note",
+        "history_link",
+        "masked_email",
         "created_at",
         "ip_address",
         "user_agent",
@@ -114,6 +172,84 @@ class CommentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Comments come from readers, not from the admin.
         return False
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if request.user.has_perm(EMAIL_PERMISSION):
+            return fields
+        # Without the right, the address is shown masked and cannot be changed.
+        return ["masked_email" if name == "email" else name for name in fields]
+
+    @admin.display(description="Email")
+    def masked_email(self, comment):
+        # Shown only in place of the address, to those without the right to read it.
+        return masked_email(comment.email)
+
+    @admin.display(description="Commenter", ordering="name")
+    def commenter(self, comment):
+        if not comment.commenter_key:
+            return comment.name
+        return format_html(
+            '{}<br><a class="commenter-history" href="{}">history</a>',
+            comment.name,
+            history_url(comment),
+        )
+
+    @admin.display(description="Readers' reports")
+    def reports(self, comment):
+        """What readers reported (never who), and whether a moderator has answered it."""
+        return (
+            format_html_join(
+                "",
+                "<p>{} · {}{}{}</p>",
+                (
+                    (
+                        f"{timezone.localtime(report.created_at):%Y-%m-%d %H:%M}",
+                        report.get_reason_display(),
+                        f": “{report.note}”" if report.note else "",
+                        " (answered)" if report.closed_at else "",
+                    )
+                    for report in comment.reports.all()
+                ),
+            )
+            or "None."
+        )
+
+    @admin.display(description="Decisions (the audit)")
+    def decisions(self, comment):
+        """Every decision about this comment, newest first: who, when, from what to what, why.
+        (Shown as text, not an inline: the comment's form posts nothing more than it did.)"""
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    f"{timezone.localtime(d.decided_at):%Y-%m-%d %H:%M}",
+                    d.decider,
+                    d.get_from_status_display(),
+                    d.get_to_status_display(),
+                    d.reason,
+                    d.note,
+                )
+                for d in comment.decisions.select_related("decided_by")
+            ),
+        )
+        if not rows:
+            return "None yet."
+        return format_html(
+            '<table class="decisions"><thead><tr><th>When</th><th>By</th><th>Decision</th>'
+            "<th>Why</th><th>Note</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
+
+    @admin.display(description="Commenter's history")
+    def history_link(self, comment):
+        if not comment.commenter_key:
+            # Imported without an address: nothing ties it to anyone's other comments.
+            return "None: this comment has no email address."
+        return format_html(
+            '<a href="{}">All comments by this commenter, notes, bans</a>', history_url(comment)
+        )
 
     @admin.display(description="Comment")
     def comment_text(self, comment):
@@ -208,6 +344,9 @@ class CommentAdmin(admin.ModelAdmin):
             raise PermissionDenied
         if comment is None or status not in verbs:
             self.message_user(request, "That comment no longer exists.", messages.WARNING)
+        elif status == Comment.Status.REJECTED:
+            # A rejection needs its reason: the same page as the bulk action, for one comment.
+            return self.reject(request, Comment.objects.filter(pk=comment.pk))
         else:
             Comment.objects.filter(pk=comment.pk).moderate(status, request.user)
             self.message_user(
@@ -216,13 +355,23 @@ class CommentAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
-        if "status" in form.changed_data:
-            obj.moderated_by = request.user
-            obj.moderated_at = timezone.now()
+        if "status" not in form.changed_data:
+            return super().save_model(request, obj, form, change)
+        # The other fields as edited; the decision itself where every decision is made.
+        decided, obj.status = obj.status, form.initial["status"]
         super().save_model(request, obj, form, change)
+        reason = form.cleaned_data.get("reason")
+        Comment.objects.filter(pk=obj.pk).moderate(
+            decided,
+            request.user,
+            reason=reason.label if reason and decided == Comment.Status.REJECTED else "",
+            note=form.cleaned_data.get("note", ""),
+            site_url=request.build_absolute_uri("/"),
+        )
+        obj.refresh_from_db()
 
-    def _moderate(self, request, queryset, status, verb):
-        count = queryset.moderate(status, request.user)
+    def _moderate(self, request, queryset, status, verb, **why):
+        count = queryset.moderate(status, request.user, **why)
         noun = "comment" if count == 1 else "comments"
         self.message_user(request, f"{count} {noun} {verb}.", messages.SUCCESS)
 
@@ -230,9 +379,31 @@ class CommentAdmin(admin.ModelAdmin):
     def approve(self, request, queryset):
         self._moderate(request, queryset, Comment.Status.APPROVED, "approved")
 
-    @admin.action(description="Reject selected comments", permissions=["change"])
+    @admin.action(description="Reject selected comments…", permissions=["change"])
     def reject(self, request, queryset):
-        self._moderate(request, queryset, Comment.Status.REJECTED, "rejected")
+        """Ask why first (a page like Django's delete confirmation), then reject."""
+        form = RejectForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            self._moderate(
+                request,
+                queryset,
+                Comment.Status.REJECTED,
+                "rejected",
+                reason=form.cleaned_data["reason"].label,
+                note=form.cleaned_data["note"],
+                site_url=request.build_absolute_uri("/"),
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Why are these comments rejected?",
+            "opts": self.opts,
+            "comments": queryset.select_related("article"),
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "form_url": request.get_full_path(),
+        }
+        return TemplateResponse(request, "admin/comments/reject.html", context)
 
     @admin.action(description="Mark selected comments as spam", permissions=["change"])
     def mark_spam(self, request, queryset):
@@ -275,3 +446,11 @@ class WordListAdmin(admin.ModelAdmin):
     @admin.display(description="Words and phrases")
     def rule_count(self, word_list):
         return word_list.rule_count
+
+
+def history_url(comment):
+    return reverse("admin:comments_commenter_change", args=[comment.commenter_key])
+
+
+# The other moderation pages, each beside its feature's admin.
+from . import admin_audit, admin_people, admin_reports  # noqa: F401

@@ -1,12 +1,13 @@
 import logging
 import re
 import unicodedata
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,6 +18,7 @@ from articles.models import Article
 from pagecache.generations import tags_changed
 
 from . import wordrules
+from .commenters import commenter_key
 
 BODY_MAX_LENGTH = 3000
 MODERATORS_GROUP = "Moderators"
@@ -82,14 +84,50 @@ class CommentQuerySet(models.QuerySet):
         # People type their address with whatever capitals they like.
         return self.filter(email__iexact=email)
 
-    def moderate(self, status, user):
-        """Give every comment in the queryset `status`, recording who decided and when."""
-        stories = Article.objects.filter(pk__in=self.values("article_id")).only("pk")
+    def moderate(self, status, user, *, reason="", note="", site_url=""):
+        """Give every comment in the queryset `status`, recording who decided, when and why.
+
+        The one place decisions happen (the queue's buttons and actions, the change form, the
+        site hiding a much-reported comment): each comment gets a row in the audit
+        (audit.Decision), a moderator's decision closes its open reports, and a rejection keeps
+        its `reason` and `note` (and, with COMMENTS_TELL_REJECTED, tells the commenter).
+        `user` None: the site decided by itself.
+        """
+        before = dict(self.values_list("pk", "status"))
+        if not before:
+            return 0
+        now = timezone.now()
+        stories = Article.objects.filter(comments__pk__in=before).distinct().only("pk")
         tags = [cache_tags.comments(story) for story in stories]
-        changed = self.update(status=status, moderated_by=user, moderated_at=timezone.now())
+        rejected = status == Comment.Status.REJECTED
+        changed = Comment.objects.filter(pk__in=before).update(
+            status=status,
+            moderated_by=user,
+            moderated_at=now,
+            rejection_reason=reason if rejected else "",
+            rejection_note=note if rejected else "",
+        )
+        Decision.objects.bulk_create(
+            Decision(
+                comment_id=pk,
+                decided_by=user,
+                decided_at=now,
+                from_status=was,
+                to_status=status,
+                reason=reason,
+                note=note,
+            )
+            for pk, was in before.items()
+        )
+        if user is not None:
+            Report.objects.filter(comment__in=list(before)).open().update(closed_at=now)
         # update() sends no signals: tell the page cache which stories' comments changed.
         # Withdrawn comments must not be served from a stale copy for a moment.
         tags_changed(*tags, using=self.db, stale_ok=status == Comment.Status.APPROVED)
+        if rejected and user is not None and settings.COMMENTS_TELL_REJECTED:
+            # Not what was filed as spam: its address is often someone else's, put there by a bot.
+            told = [pk for pk, was in before.items() if was != Comment.Status.SPAM]
+            transaction.on_commit(partial(tell_rejected, told, site_url), using=self.db)
         return changed
 
 
@@ -132,6 +170,12 @@ class Comment(models.Model):
         help_text="Empty with a decision date: the site decided by itself.",
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.CharField(
+        "why it was rejected", max_length=100, blank=True, help_text="Chosen by the moderator."
+    )
+    rejection_note = models.TextField("moderator's note on the rejection", blank=True)
+    # Who wrote it, as commenters.commenter_key(email) gives it: their history and sanctions.
+    commenter_key = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
     # The comment's ID in the WordPress site it was imported from, so a re-run updates it.
     wordpress_id = models.PositiveBigIntegerField(
         null=True, blank=True, unique=True, editable=False
@@ -160,6 +204,12 @@ class Comment(models.Model):
 
     def __str__(self):
         return f"{self.name} on “{self.article}”"
+
+    def save(self, *args, **kwargs):
+        self.commenter_key = commenter_key(self.email)
+        if kwargs.get("update_fields") is not None and "email" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "commenter_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
@@ -321,3 +371,9 @@ class WordList(models.Model):
     @property
     def rule_count(self):
         return len(wordrules.rules_of(self.rules))
+
+
+# The moderation records, each in the module of its feature, registered with the app here.
+from .audit import Decision, RejectionReason, tell_rejected  # noqa: F401
+from .commenters import Commenter, Note, Sanction  # noqa: F401
+from .reports import Report, ReportedComment  # noqa: F401

@@ -25,7 +25,7 @@ from django.utils.crypto import salted_hmac
 from articles.client_address import bucket
 from articles.models import CommentMode
 
-from .models import Comment, WordList
+from .models import Comment, Sanction, WordList
 
 SHOWN_AT_SALT = "comments.form-shown-at"
 # A shared page's "shown at" time is rounded down to its cache period, and to a minute at least:
@@ -45,6 +45,9 @@ TRUST_COOKIE_ENTRIES = 20
 # would need quoted).
 REMEMBERED = re.compile(r"(\d{1,18})\.([0-9a-f]{16})")
 
+
+# What readers may do only so often, and the setting that says how often.
+RATE_LIMITS = {"posts": "COMMENTS_RATE_LIMIT", "reports": "COMMENTS_REPORT_RATE_LIMIT"}
 
 # Seconds a shared page made at the very end of a stamp period is still cached for.
 STAMP_GRACE = 30
@@ -139,16 +142,17 @@ class Moderator:
 
     # Rate limit ------------------------------------------------------------------------------
 
-    def seconds_until_allowed(self, ip):
-        """Count a comment post from `ip` against its bucket; return 0 if it is within
-        COMMENTS_RATE_LIMIT, else the seconds until it would be. Counted in the shared cache, so
-        every server process agrees."""
-        if not settings.COMMENTS_RATE_LIMIT:
+    def seconds_until_allowed(self, ip, action="posts"):
+        """Count a comment post (or a report, `action="reports"`) from `ip` against its bucket;
+        return 0 if it is within COMMENTS_RATE_LIMIT (COMMENTS_REPORT_RATE_LIMIT), else the
+        seconds until it would be. Counted in the shared cache, so every server process agrees."""
+        rate = getattr(settings, RATE_LIMITS[action])
+        if not rate:
             return 0
-        limit, period = settings.COMMENTS_RATE_LIMIT
+        limit, period = rate
         now = time.time()
         window = int(now // period)
-        key = f"comments:posts:{bucket(ip)}:{window}"
+        key = f"comments:{action}:{bucket(ip)}:{window}"
         cache.add(key, 0, timeout=period)
         try:
             count = cache.incr(key)
@@ -325,7 +329,13 @@ class Moderator:
             match.as_json(getattr(comment, field), field) for field, match in matches
         ]
         kinds = {match.rule.kind for _, match in matches}
-        if spam_reason:
+        sanction = Sanction.objects.in_force_for(comment.email)
+        if sanction:
+            # Kept, for the commenter's history, but never published nor sent to the queue.
+            comment.status = Comment.Status.REJECTED
+            comment.rejection_reason = sanction.describe()
+            comment.moderated_by, comment.moderated_at = None, timezone.now()
+        elif spam_reason:
             comment.status = Comment.Status.SPAM
             comment.spam_reason = spam_reason[:SPAM_REASON_MAX_LENGTH]
         elif WordList.Kind.SPAM in kinds:
@@ -349,6 +359,22 @@ class Moderator:
         if comment.status == Comment.Status.PENDING and settings.COMMENTS_NOTIFY_MODERATORS:
             transaction.on_commit(partial(comment.notify_moderators, site_url))
         return comment
+
+    def refusal(self, comment):
+        """What a sanctioned commenter is told of `comment` (received), or "" when nothing
+        special: with COMMENTS_BAN_MESSAGE off they are told what everyone is."""
+        if comment.status != Comment.Status.REJECTED or not settings.COMMENTS_BAN_MESSAGE:
+            return ""
+        sanction = Sanction.objects.in_force_for(comment.email)
+        if sanction is None:
+            return ""
+        if sanction.until is None:
+            return "Your comment was not published: you may no longer comment on this site."
+        until = timezone.localtime(sanction.until)
+        return (
+            "Your comment was not published: you may not comment on this site until "
+            f"{until:%-d %B %Y, %H:%M}."
+        )
 
 
 moderator = Moderator()

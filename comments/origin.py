@@ -99,7 +99,8 @@ def refused(request):
 
 
 def posted_from_this_site(view):
-    """Run `view` only for a POST that a page of this site sent (see the module's docstring).
+    """Run `view` for a POST only if a page of this site sent it (see the module's docstring);
+    GET and HEAD pass.
 
     Takes the view out of CsrfViewMiddleware's hands: this check replaces it, and still calls
     it for a request that carries neither header.
@@ -108,6 +109,8 @@ def posted_from_this_site(view):
     @csrf_exempt
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if request.method in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)  # Changes nothing: a link may open it.
         found = verdict(request)
         if found == REFUSED:
             return refused(request)

@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.csrf import csrf_failure as django_csrf_failure
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from articles import cache_tags
 from articles.client_address import client_ip
@@ -19,6 +20,7 @@ from .forms import CommentForm
 from .models import Comment
 from .moderation import moderator
 from .origin import posted_from_this_site
+from .reports import ReportForm, file_report, reporter_key
 
 AWAITING_MODERATION = "Thank you. Your comment will appear once a moderator has approved it."
 PUBLISHED = "Thank you. Your comment is published."
@@ -27,6 +29,8 @@ PAUSED = (
     "Comments are paused at this hour: they reopen at {reopens}. Your comment has not been "
     "posted — what you wrote is kept below, to post then."
 )
+
+REPORTED = "Thank you for your report. A moderator will look at the comment."
 NOT_CONFIRMED = (
     "We could not confirm that your comment was sent from this page (your browser did not say "
     "where it came from). It has not been posted yet: what you wrote is kept below — please "
@@ -46,14 +50,7 @@ def post_comment(request, article_id):
     ip = client_ip(request)
     wait = moderator.seconds_until_allowed(ip)
     if wait:
-        response = render(
-            request,
-            "429.html",
-            {"article": article, "minutes": math.ceil(wait / 60)},
-            status=429,
-        )
-        response["Retry-After"] = str(wait)
-        return response
+        return too_many(request, article, wait)
 
     opening = moderator.opening(article)
     if opening.state == "closed":
@@ -78,17 +75,58 @@ def post_comment(request, article_id):
             posted_here=moderator.comments_posted_here(request, comment.email),
             site_url=request.build_absolute_uri("/"),
         )
-        if comment.status == Comment.Status.APPROVED:
+        refusal = moderator.refusal(comment)
+        if refusal:
+            messages.error(request, refusal, extra_tags=MESSAGES_PLACE)
+            response = HttpResponseRedirect(article.get_absolute_url() + "#comments")
+        elif comment.status == Comment.Status.APPROVED:
             messages.success(request, PUBLISHED, extra_tags=MESSAGES_PLACE)
             response = HttpResponseRedirect(comment.get_absolute_url())
         else:
-            # Spam gets the same answer (and cookie) as a person, so a bot learns nothing.
+            # Spam (and a silently banned commenter) gets the same answer (and cookie) as a
+            # person, so a bot learns nothing.
             messages.success(request, AWAITING_MODERATION, extra_tags=MESSAGES_PLACE)
             response = HttpResponseRedirect(article.get_absolute_url() + "#comments")
         return moderator.remember_comment(request, response, comment)
 
     # Show the story again with the errors and what the reader typed.
     return render_article_page(request, article, comment_form=form)
+
+
+def too_many(request, article, wait, what="comments"):
+    context = {"article": article, "minutes": math.ceil(wait / 60), "what": what}
+    response = render(request, "429.html", context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@posted_from_this_site  # GET passes untouched; a POST must come from our own report form.
+def report_comment(request, comment_id):
+    """A reader reports a published comment: the form (GET), then the report (POST)."""
+    comment = get_object_or_404(
+        Comment.objects.shown()
+        .filter(article__in=Article.objects.published())
+        .select_related("article"),
+        pk=comment_id,
+    )
+    article = comment.article
+    if request.method == "POST":
+        wait = moderator.seconds_until_allowed(client_ip(request), action="reports")
+        if wait:
+            return too_many(request, article, wait, what="reports")
+        form = ReportForm(request.POST)
+        if form.is_valid():
+            file_report(comment, reporter_key(request), **form.cleaned_data)
+            # The same thanks for a second report: nothing tells whether one was counted.
+            messages.success(request, REPORTED, extra_tags=MESSAGES_PLACE)
+            return HttpResponseRedirect(article.get_absolute_url() + "#comments")
+    else:
+        form = ReportForm()
+    status = 400 if form.is_bound else 200
+    context = {"comment": comment, "article": article, "form": form}
+    return render(request, "comments/report.html", context, status=status)
 
 
 def csrf_failure(request, reason=""):

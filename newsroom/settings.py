@@ -565,3 +565,14 @@ COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 90)
 # threads a page, oldest first.
 COMMENTS_ON_STORY_PAGE = env_int("COMMENTS_ON_STORY_PAGE", 10)
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)
+# Reader reports (comments/reports.py): a published comment reported by this many readers is
+# hidden until a moderator decides; 0 never hides one (reports only fill the Reported queue).
+COMMENTS_HIDE_AFTER_REPORTS = env_int("COMMENTS_HIDE_AFTER_REPORTS", 3)
+# Reports allowed per IP address, counted like COMMENTS_RATE_LIMIT: (reports, seconds) or None.
+COMMENTS_REPORT_RATE_LIMIT = _rate_limit("COMMENTS_REPORT_RATE_LIMIT", "10/10m")
+# A banned or suspended commenter's new comments go to Rejected. False: they are told what
+# everyone is told ("awaiting moderation"); True: that they cannot comment (and until when).
+COMMENTS_BAN_MESSAGE = env_bool("COMMENTS_BAN_MESSAGE", False)
+# Email a commenter, once a moderator rejects their comment, which comment it was and why (the
+# statement of reasons the EU Digital Services Act asks platforms for).
+COMMENTS_TELL_REJECTED = env_bool("COMMENTS_TELL_REJECTED", False)

@@ -58,6 +58,7 @@ def pages(monkeypatch, settings):
         "search": f"{search}?q=central+asia",
         "search, no results": f"{search}?q=zzyzx&date_from={timezone.localdate().isoformat()}",
         "about": reverse("articles:about"),
+        "report a comment": reverse("comments:report", args=[thread.pk]),
         "404": "/no-such-page/",
     }
 

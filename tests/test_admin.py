@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import About, Article
+from comments.audit import RejectionReason
 from comments.models import Comment
 
 from .factories import (
@@ -219,9 +220,11 @@ def test_moderator_bulk_actions_record_who_and_when(client, moderator, action, s
     chosen = [make_comment(story), make_comment(story)]
     untouched = make_comment(story)
 
+    # Rejecting asks why first (tests/test_rejection_audit.py): here the answer comes along.
+    why = {"confirm": "yes", "reason": RejectionReason.objects.first().pk}
     response = client.post(
         reverse("admin:comments_comment_changelist"),
-        {"action": action, "_selected_action": [c.pk for c in chosen]},
+        {"action": action, "_selected_action": [c.pk for c in chosen], **why},
         follow=True,
     )
 

@@ -148,6 +148,7 @@ def site(settings):
             "day": f"{day:%d}",
             "pk": str(story.pk),
             "article_id": str(story.pk),
+            "comment_id": str(thread.pk),
         },
         "slugs": {"category": "world", "tag": "kazakhstan", "author": "asel-nurlanova"},
     }

@@ -98,6 +98,7 @@ def pages(monkeypatch, settings, django_capture_on_commit_callbacks):
         "search, no results": f"{search}?q=zzyzx&date_from={timezone.localdate().isoformat()}",
         "search, bad input": f"{search}?q={'x' * 300}&date_from=2026-02-30",
         "about": reverse("articles:about"),
+        "report a comment": reverse("comments:report", args=[thread.pk]),
         "404": "/no-such-page/",
     }
     html = {}
@@ -114,6 +115,8 @@ def pages(monkeypatch, settings, django_capture_on_commit_callbacks):
     too_many = client.post(post, {"name": "Reader", "body": "Hello again"})
     assert too_many.status_code == 429
     html["429"] = too_many.text
+    report = reverse("comments:report", args=[thread.pk])
+    html["report, bad input"] = client.post(report, {"reason": "x"}).text
     html["500"] = render_to_string("500.html")
     html["503"] = unavailable_response().content.decode()
     return html

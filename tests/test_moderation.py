@@ -116,7 +116,7 @@ def test_replies_are_marked_as_such_in_the_queue(client, moderator):
     ("status", "message"),
     [
         ("approved", "was approved."),
-        ("rejected", "was rejected."),
+        # Rejecting asks why first: tests/test_rejection_audit.py.
         ("spam", "was marked as spam."),
     ],
 )

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Author, Byline
+from comments.commenters import Commenter, Note, Sanction
 from comments.models import Comment
 
 from .factories import make_article, make_category, make_comment
@@ -249,6 +250,8 @@ def test_export_lists_every_comment_by_the_address_in_any_capitalisation(asels_c
         "email": "Asel@Example.com",
         "comment": "Good news for farmers — خبر جيد 🌾",
         "status": "approved",
+        "rejection_reason": "",
+        "rejection_note": "",
         "created_at": approved.created_at.isoformat(),
         "moderated_at": None,
         "ip_address": "192.0.2.10",
@@ -280,6 +283,26 @@ def test_export_writes_a_utf8_file_with_full_story_addresses(asels_comments, tmp
         "https://news.example.com" + story.get_absolute_url()
     )
     assert "خبر جيد 🌾" in target.read_text(encoding="utf-8")
+
+
+def test_export_includes_what_moderators_recorded_about_the_commenter(asels_comments):
+    _, (approved, *_), _ = asels_comments
+    commenter = Commenter.of(approved)
+    Note.objects.create(commenter=commenter, text="Asked for a correction politely.")
+    Sanction.objects.create(
+        commenter=commenter,
+        kind="suspension",
+        until=timezone.now() + timedelta(days=1),
+        reason="Posted a phone number.",
+    )
+    Note.objects.create(commenter=Commenter.of(make_comment()), text="About someone else.")
+
+    export = json.loads(run("export_comments", "asel@example.com")[0])
+
+    assert [note["note"] for note in export["notes"]] == ["Asked for a correction politely."]
+    assert [(s["kind"], s["why"]) for s in export["sanctions"]] == [
+        ("suspension", "Posted a phone number.")
+    ]
 
 
 def test_export_of_an_unknown_address_is_an_empty_list():
@@ -348,6 +371,21 @@ def test_erase_deletes_every_comment_by_the_address_and_keeps_everyone_elses(
     page = client.get(story.get_absolute_url()).text
     assert "Omar&#x27;s view." in page
     assert "Good news for farmers" not in page
+
+
+def test_erase_deletes_the_moderators_notes_but_keeps_a_ban(asels_comments):
+    _, (approved, *_), other = asels_comments
+    commenter = Commenter.of(approved)
+    Note.objects.create(commenter=commenter, text="Rude to Omar.")
+    Sanction.objects.create(commenter=commenter, kind="ban", reason="Threats.")
+    kept = Note.objects.create(commenter=Commenter.of(other), text="About Omar.")
+
+    out, _ = run("erase_comments", "asel@example.com", "--yes")
+
+    assert out.strip().endswith("Deleted 1 moderator note.")
+    assert list(Note.objects.all()) == [kept]
+    # Erasing one's comments does not lift a ban: the next comment is still rejected.
+    assert Sanction.objects.in_force_for("asel@example.com").kind == "ban"
 
 
 def test_erase_dry_run_deletes_nothing(asels_comments):

@@ -3,6 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from comments.commenters import Note, commenter_key
 from comments.models import Comment
 
 
@@ -46,11 +47,20 @@ class Command(BaseCommand):
             self.confirm(summary)
         with transaction.atomic():
             orphans.update(parent=None)
-            deleted, _ = comments.delete()
+            deleted = comments.count()
+            comments.delete()  # with their reports and audit rows
+            # Moderators' notes are about the person; a sanction is kept (it names no address,
+            # and an erasure must not lift a ban).
+            notes, _ = Note.objects.filter(commenter_id=commenter_key(email)).delete()
         if verbosity:
             self.stdout.write(
                 f"Deleted {plural(deleted, 'comment', 'comments')} by {email}; "
                 f"{plural(orphan_count, 'reply', 'replies')} by others kept as comments of their own."
+                + (
+                    f" Deleted {plural(notes, 'moderator note', 'moderator notes')}."
+                    if notes
+                    else ""
+                )
             )
 
     def confirm(self, summary):

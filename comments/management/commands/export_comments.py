@@ -3,11 +3,34 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from comments.commenters import Note, Sanction, commenter_key
 from comments.models import Comment
 
 
 def _date(moment):
     return moment.isoformat() if moment else None
+
+
+def commenter_records(email):
+    """What moderators recorded about whoever writes from `email`: their private notes and the
+    sanctions (a reader's data includes what was written about them)."""
+    key = commenter_key(email)
+    notes = [
+        {"written_at": _date(note.created_at), "note": note.text}
+        for note in Note.objects.filter(commenter_id=key).order_by("created_at", "id")
+    ]
+    sanctions = [
+        {
+            "kind": sanction.kind,
+            "since": _date(sanction.created_at),
+            "until": _date(sanction.until),
+            "why": sanction.reason,
+            "lifted_at": _date(sanction.lifted_at),
+            "why_lifted": sanction.lift_reason,
+        }
+        for sanction in Sanction.objects.filter(commenter_id=key).order_by("created_at", "id")
+    ]
+    return {"notes": notes, "sanctions": sanctions}
 
 
 def comment_record(comment, site_url=""):
@@ -23,6 +46,8 @@ def comment_record(comment, site_url=""):
         "email": comment.email,
         "comment": comment.body,
         "status": comment.status,
+        "rejection_reason": comment.rejection_reason,
+        "rejection_note": comment.rejection_note,
         "created_at": _date(comment.created_at),
         "moderated_at": _date(comment.moderated_at),
         "ip_address": comment.ip_address,
@@ -58,7 +83,12 @@ class Command(BaseCommand):
         )
         records = [comment_record(comment, site_url.rstrip("/")) for comment in comments]
         document = json.dumps(
-            {"email": email, "exported_at": _date(timezone.now()), "comments": records},
+            {
+                "email": email,
+                "exported_at": _date(timezone.now()),
+                "comments": records,
+                **commenter_records(email),
+            },
             ensure_ascii=False,
             indent=2,
         )
