@@ -1,6 +1,6 @@
 from django import template
 
-from articles.most_read import most_read_lists
+from mostread.counts import most_read_lists
 
 register = template.Library()
 

@@ -33,8 +33,8 @@ from django.utils.safestring import mark_safe
 from pagecache.generations import cached_count
 from pagecache.pages import FREE_TEXT, reader_page
 
-from .models import Article, Author, Category
-from .querysets import StripTags, search_config
+from articles.models import Article, Author, Category
+from articles.querysets import StripTags, search_config
 
 MAX_QUERY_LENGTH = 200
 # With fewer exact matches than this, PostgreSQL looks for a better spelling.

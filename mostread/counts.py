@@ -34,8 +34,8 @@ from django.views.decorators.http import require_POST
 
 from pagecache.generations import content_generation
 
-from .client_address import bucket, client_address, parse_ip
-from .models import Article, ArticleView
+from articles.client_address import bucket, client_address, parse_ip
+from articles.models import Article, ArticleView
 
 # Counts older than this that were never flushed (no flush for a day) are given up.
 KEEP = timedelta(hours=25)
