@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import feeds, most_read, search, views
+from . import feeds, most_read, views
 
 
 class FourDigitYearConverter:
@@ -48,7 +48,6 @@ app_name = "articles"
 urlpatterns = [
     path("", views.front_page, name="front"),
     path("about/", views.AboutView.as_view(), name="about"),
-    path("search/", search.search, name="search"),
     path("category/<slug:slug>/", views.CategoryArticleList.as_view(), name="category"),
     path("tag/<uslug:slug>/", views.TagArticleList.as_view(), name="tag"),
     path("author/<slug:slug>/", views.AuthorArticleList.as_view(), name="author"),

@@ -110,9 +110,11 @@ INSTALLED_APPS = [
     "axes",
     # The ground floor: knows no app of the site (they tell it what changed).
     "pagecache",
-    # The middle floor, bottom up: images (files, renditions, body images), stories, comments.
+    # The middle floor, bottom up: images (files, renditions, body images), stories; then
+    # comments and search, which read stories and know nothing of each other.
     "images",
     "articles",
+    "search",
     "comments",
     "wordpress",
     "transfer",
