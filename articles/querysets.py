@@ -97,15 +97,6 @@ class ArticleQuerySet(models.QuerySet):
         not show (a story's body is most of its row)."""
         return self.select_related("category", "author").defer("body", "search_vector")
 
-    def most_read(self, since):
-        """Stories read since `since`, most read first, with their page views as `read_count`
-        (hourly ArticleView rows, so the window starts at the first whole hour after `since`)."""
-        return (
-            self.filter(views__hour__gte=since)
-            .annotate(read_count=models.Sum("views__count"))
-            .order_by("-read_count", "-published_at", "-id")
-        )
-
     def with_corrections(self):
         """Each story's corrections and updates, read by `Article.notes`, fetched inside the
         same query as JSON: most stories have none, and a separate query would cost every

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import feeds, most_read, views
+from . import feeds, views
 
 
 class FourDigitYearConverter:
@@ -68,7 +68,6 @@ urlpatterns = [
         name="author-feed-atom",
     ),
     path("preview/<int:pk>/", views.ArticlePreview.as_view(), name="preview"),
-    path("most-read/hit/<int:pk>/", most_read.hit, name="most-read-hit"),
     path("archive/", views.ArticleArchive.as_view(), name="archive"),
     path("archive/<yyyy:year>/", views.ArticleYearArchive.as_view(), name="archive-year"),
     path(

@@ -111,10 +111,11 @@ INSTALLED_APPS = [
     # The ground floor: knows no app of the site (they tell it what changed).
     "pagecache",
     # The middle floor, bottom up: images (files, renditions, body images), stories; then
-    # comments and search, which read stories and know nothing of each other.
+    # comments, search and most read, which read stories and know nothing of each other.
     "images",
     "articles",
     "search",
+    "mostread",
     "comments",
     "wordpress",
     "transfer",

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class MostReadConfig(AppConfig):
+    """ "Most read": a beacon on the story page counts readings in the cache (counts.py), which
+    are added to ArticleView in batches; the sidebar's box lists the most read stories.
+
+    Above articles: it reads published stories and plugs into their pages through its
+    template tags ({% most_read %}, {% most_read_beacon article %}); articles never imports it.
+    """
+
+    name = "mostread"
+    verbose_name = "Most read"
