@@ -251,7 +251,7 @@ class ArticleQuerySet(models.QuerySet):
     def update_search_vector(self):
         """Refill `search_vector` of these stories in one UPDATE; PostgreSQL only, else a no-op.
 
-        Weights: title A; standfirst and tags B; body text C (see `search.py` for ranking).
+        Weights: title A; standfirst and tags B; body text C (see `search/views.py` for ranking).
         """
         if connections[self.db].vendor != "postgresql":
             return 0
