@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from articles.client_address import bucket
+from client_address import bucket
 
 from .models import Comment
 

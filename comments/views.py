@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.http import require_POST
 
-from articles.client_address import client_ip
 from articles.models import Article
 from articles.pages import render_article_page
+from client_address import client_ip
 from pagecache.pages import PAGINATED, changes_at, reader_page
 
 from .forms import CommentForm

@@ -27,8 +27,8 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from articles.client_address import bucket, parse_ip
 from articles.models import Article
+from client_address import bucket, parse_ip
 from pagecache.generations import content_generation
 
 from .models import ArticleView

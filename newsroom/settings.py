@@ -332,7 +332,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
 # The reader's address the same way the comments read it (COMMENTS_CLIENT_IP_HEADER).
-AXES_CLIENT_IP_CALLABLE = "articles.client_address.client_ip"
+AXES_CLIENT_IP_CALLABLE = "client_address.client_ip"
 
 LOGGING = {
     "version": 1,

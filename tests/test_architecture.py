@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = [
     "newsroom",
     "pagecache",
+    "client_address",
     "images",
     "articles",
     "search",
@@ -88,6 +89,10 @@ def test_the_contracts_hold_for_the_code_as_it_is(tree):
         ("mostread/views.py", "import transfer.site_export", "Floors"),
         ("pagecache/middleware.py", "import mostread.counts", "The page cache knows no app"),
         ("search/views.py", "from newsroom import urls as _", "No app imports the config"),
+        # Who a request comes from is a rule about addresses, below every app that asks it.
+        ("client_address/__init__.py", "import articles.models", "Floors"),
+        ("client_address/__init__.py", "import pagecache.generations", "Floors"),
+        ("client_address/__init__.py", "from newsroom import settings as _", "No app imports"),
     ],
 )
 def test_an_arrow_the_wrong_way_breaks_a_contract(tree, module, line, contract):
