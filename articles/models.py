@@ -545,23 +545,6 @@ class Correction(models.Model):
         return f"{self.get_kind_display()} to {self.article}"
 
 
-class ArticleView(models.Model):
-    """Page views of a story in one hour, flushed in batches from counters in the cache."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="views")
-    hour = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["article", "hour"], name="article_view_unique_hour")
-        ]
-        indexes = [models.Index(fields=["hour", "article"], name="article_view_hour_idx")]
-
-    def __str__(self):
-        return f"{self.article} at {self.hour:%Y-%m-%d %H}:00: {self.count}"
-
-
 PLACEHOLDER_SUMMARY = (
     "Lorem ipsum dolor sit amet, consectetur adipiscing elit. Sed do eiusmod tempor "
     "incididunt ut labore et dolore magna aliqua. Edit this text in the admin, under About."

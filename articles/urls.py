@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import feeds, most_read, search, views
+from . import feeds, views
 
 
 class FourDigitYearConverter:
@@ -48,7 +48,6 @@ app_name = "articles"
 urlpatterns = [
     path("", views.front_page, name="front"),
     path("about/", views.AboutView.as_view(), name="about"),
-    path("search/", search.search, name="search"),
     path("category/<slug:slug>/", views.CategoryArticleList.as_view(), name="category"),
     path("tag/<uslug:slug>/", views.TagArticleList.as_view(), name="tag"),
     path("author/<slug:slug>/", views.AuthorArticleList.as_view(), name="author"),
@@ -70,7 +69,6 @@ urlpatterns = [
     ),
     path("preview/<int:pk>/", views.ArticlePreview.as_view(), name="preview"),
     path("s/<int:pk>/", views.short_link, name="short"),
-    path("most-read/hit/<int:pk>/", most_read.hit, name="most-read-hit"),
     path("archive/", views.ArticleArchive.as_view(), name="archive"),
     path("archive/<yyyy:year>/", views.ArticleYearArchive.as_view(), name="archive-year"),
     path(

@@ -139,7 +139,7 @@ def pick_urls():
         ),
         "year": reverse("articles:archive-year", kwargs={"year": last_month.year}),
         "archive": reverse("articles:archive"),
-        "search": f"{reverse('articles:search')}?q={SEARCH_WORD}",
+        "search": f"{reverse('search:search')}?q={SEARCH_WORD}",
         "about": reverse("articles:about"),
         "feed": reverse("articles:feed-rss"),
         "sitemap": reverse("sitemap"),

@@ -156,8 +156,8 @@ def pick_pages():
             reverse("articles:archive-month", kwargs={"year": m.year, "month": m.month})
             for m in months
         ),
-        reverse("articles:search") + "?q=pipeline",
-        reverse("articles:search") + f"?q={word.lower()}",
+        reverse("search:search") + "?q=pipeline",
+        reverse("search:search") + f"?q={word.lower()}",
         reverse("articles:feed-rss"),
         reverse("articles:about"),
     ]

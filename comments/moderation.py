@@ -22,8 +22,8 @@ from django.db import transaction
 from django.utils import dateformat, timezone
 from django.utils.crypto import salted_hmac
 
-from articles.client_address import bucket
 from articles.models import CommentMode
+from client_address import bucket
 
 from .models import Comment, Sanction, WordList
 

@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from articles.client_address import bucket, client_ip
+from client_address import bucket, client_ip
 
 from .models import Comment
 

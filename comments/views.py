@@ -11,9 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles import cache_tags
-from articles.client_address import client_ip
 from articles.models import Article
 from articles.pages import render_article_page
+from client_address import client_ip
 from pagecache.pages import PAGINATED, changes_at, reader_page
 
 from .forms import CommentForm

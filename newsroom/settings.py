@@ -111,9 +111,12 @@ INSTALLED_APPS = [
     "axes",
     # The ground floor: knows no app of the site (they tell it what changed).
     "pagecache",
-    # The middle floor, bottom up: images (files, renditions, body images), stories, comments.
+    # The middle floor, bottom up: images (files, renditions, body images), stories; then
+    # comments, search and most read, which read stories and know nothing of each other.
     "images",
     "articles",
+    "search",
+    "mostread",
     "comments",
     "wordpress",
     "transfer",
@@ -333,7 +336,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
 # The reader's address the same way the comments read it (COMMENTS_CLIENT_IP_HEADER).
-AXES_CLIENT_IP_CALLABLE = "articles.client_address.client_ip"
+AXES_CLIENT_IP_CALLABLE = "client_address.client_ip"
 
 LOGGING = {
     "version": 1,

@@ -62,6 +62,8 @@ urlpatterns = [
     path("admin/body-images/upload/", upload_body_image, name="body-image-upload"),
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
+    path("search/", include("search.urls")),
+    path("most-read/", include("mostread.urls")),
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     # Before sitemap-<section>.xml: the index links the news sitemap as its "news" section.
     path("sitemap-news.xml", sitemaps.news, name="sitemap-news"),

@@ -44,7 +44,7 @@ def pages(monkeypatch, settings):
     make_comment(lead, parent=thread, status=thread.status, name="Aigerim")
     month = timezone.localtime(lead.published_at)
     tag = lead.tags.order_by("name").first()
-    search = reverse("articles:search")
+    search = reverse("search:search")
     return {
         "front": "/",
         "article": lead.get_absolute_url(),

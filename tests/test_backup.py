@@ -17,13 +17,13 @@ from django.utils import timezone
 from articles.models import (
     About,
     Article,
-    ArticleView,
     Author,
     Byline,
     Correction,
     Redirect,
 )
 from comments.models import Comment
+from mostread.models import ArticleView
 
 from .factories import (
     image_upload,
@@ -174,7 +174,7 @@ def test_dumpdata_flush_loaddata_into_a_migrated_database_brings_everything_back
         "articles.byline",
         "articles.correction",
         "articles.redirect",
-        "articles.articleview",
+        "mostread.articleview",
         "articles.about",
         "articles.category",
         "comments.comment",

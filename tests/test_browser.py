@@ -134,7 +134,7 @@ def test_a_writer_drafts_an_editor_schedules_and_the_story_appears_on_time(
 
 def test_a_story_that_is_read_tells_most_read_once_it_has_loaded(live_server, new_page):
     story = make_article(published_at=timezone.now() - timedelta(hours=1))
-    hit_url = live_server.url + reverse("articles:most-read-hit", args=[story.pk])
+    hit_url = live_server.url + reverse("mostread:hit", args=[story.pk])
 
     reader = new_page()
     with reader.expect_request(lambda request: request.url == hit_url) as hit:

@@ -20,9 +20,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import path, reverse
 from django.utils import timezone
 
-from articles import most_read, views
-from articles.models import Article, ArticleView, Author, Byline, Correction
+from articles import views
+from articles.models import Article, Author, Byline, Correction
 from comments.models import Comment
+from mostread import counts
+from mostread.models import ArticleView
 from pagecache import middleware as page_cache_middleware
 from pagecache.pages import reader_page
 
@@ -362,13 +364,13 @@ def test_scheduling_or_taking_down_a_story_still_shows_at_once(client):
 
 
 def beacon(story, address="192.0.2.10", agent=BROWSER):
-    url = reverse("articles:most-read-hit", args=[story.pk])
+    url = reverse("mostread:hit", args=[story.pk])
     return Client(headers={"user-agent": agent}).post(url, REMOTE_ADDR=address)
 
 
 def counted(story):
     return sum(
-        count for (article_id, _), count in most_read.pending().items() if article_id == story.pk
+        count for (article_id, _), count in counts.pending().items() if article_id == story.pk
     )
 
 
@@ -400,7 +402,7 @@ def test_a_script_changing_its_user_agent_counts_as_a_household_at_most():
         beacon(story, agent=f"{BROWSER} r{n}")
         beacon(story, address=f"2001:db8::{n + 1:x}", agent=f"{BROWSER} r{n}")  # One /64.
 
-    assert counted(story) == 2 * most_read.READERS_PER_ADDRESS
+    assert counted(story) == 2 * counts.READERS_PER_ADDRESS
 
 
 def test_who_read_what_is_not_kept_in_clear():

@@ -10,8 +10,9 @@ from django.test import Client
 from django.utils import timezone
 
 from articles import views
-from articles.models import Article, ArticleView, Author, Byline
+from articles.models import Article, Author, Byline
 from comments.models import Comment
+from mostread.models import ArticleView
 from pagecache import generations, middleware
 
 from .factories import make_article, make_category, make_comment, make_user

@@ -9,8 +9,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils.html import escape
 
-from articles.client_address import client_ip
 from articles.models import Article, Author
+from client_address import client_ip
 from comments.forms import INVISIBLE_NAME, STAFF_NAME
 from comments.models import Comment
 from comments.moderation import TRUST_COOKIE, moderator

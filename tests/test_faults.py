@@ -359,7 +359,7 @@ def test_site_serves_and_takes_comments_with_redis_down(
         front = client.get("/")
         page = client.get(story.get_absolute_url())
         beacon = client.post(
-            reverse("articles:most-read-hit", args=[story.pk]),
+            reverse("mostread:hit", args=[story.pk]),
             headers={"user-agent": "Mozilla/5.0"},
         )
         # The rate limit cannot count without its cache: it lets readers through.

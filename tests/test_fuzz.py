@@ -361,7 +361,7 @@ def test_a_nul_byte_in_the_hidden_honeypot_is_filed_as_spam(client, open_story):
     ["q=%00", "q=rail%00way", "q=%00&page=%00", "page=%00", "q=rail&category=%00&author=%00"],
 )
 def test_a_nul_byte_in_a_search_is_not_a_server_error(client, site, query):
-    response = client.get(f"{reverse('articles:search')}?{query}")
+    response = client.get(f"{reverse('search:search')}?{query}")
 
     assert response.status_code in (200, 404)
 

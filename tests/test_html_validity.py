@@ -79,7 +79,7 @@ def pages(monkeypatch, settings, django_capture_on_commit_callbacks):
     draft = make_article(status=Article.Status.DRAFT, category=lead.category)
     month = timezone.localtime(lead.published_at)
     tag = lead.tags.order_by("name").first()
-    search = reverse("articles:search")
+    search = reverse("search:search")
     client = Client()
     addresses = {
         "front": "/",

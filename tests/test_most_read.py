@@ -3,6 +3,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
@@ -12,11 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import most_read
 from articles.furniture import site_furniture
-from articles.models import Article, ArticleView
+from articles.models import Article
+from mostread import counts
+from mostread.models import ArticleView
 
 from .factories import make_article, make_user
+from .test_redirects import migrate
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +60,7 @@ def hit(client, story, address=None):
     if address is None:
         n = next(ADDRESSES)
         address = f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
-    url = reverse("articles:most-read-hit", args=[getattr(story, "pk", story)])
+    url = reverse("mostread:hit", args=[getattr(story, "pk", story)])
     return client.post(url, REMOTE_ADDR=address)
 
 
@@ -76,7 +80,7 @@ def stored():
 def waiting():
     """{article id: page views} waiting in the cache."""
     totals = {}
-    for (article_id, _), count in most_read.pending().items():
+    for (article_id, _), count in counts.pending().items():
         totals[article_id] = totals.get(article_id, 0) + count
     return totals
 
@@ -142,7 +146,7 @@ def test_a_quiet_minute_flushes_too(reader):
     hit(reader, story)
     assert stored() == {}
 
-    cache.delete(most_read.PERIOD_KEY)  # What MOST_READ_FLUSH_SECONDS without a flush does.
+    cache.delete(counts.PERIOD_KEY)  # What MOST_READ_FLUSH_SECONDS without a flush does.
     hit(reader, story)
 
     assert stored() == {story.pk: 3}
@@ -168,9 +172,9 @@ def test_the_command_flushes_what_is_left(reader, capsys):
 
 def test_only_one_flush_runs_at_a_time(reader, capsys):
     hit(reader, make_article())
-    cache.add(most_read.LOCK_KEY, True)
+    cache.add(counts.LOCK_KEY, True)
 
-    assert most_read.flush() is None
+    assert counts.flush() is None
     call_command("flush_view_counts")
     assert "Another flush is running" in capsys.readouterr().err
     assert stored() == {}
@@ -184,11 +188,11 @@ def test_an_hour_that_has_ended_is_flushed_and_forgotten(reader, clock):
     hit(reader, story)
 
     clock.set(ten_thirty + timedelta(hours=1, minutes=15))
-    most_read.flush()
+    counts.flush()
 
     assert ArticleView.objects.get().hour == ten_thirty.replace(minute=0)
     assert stored() == {story.pk: 2}
-    assert cache.get(most_read._size_key(ten_thirty.replace(minute=0))) is None
+    assert cache.get(counts._size_key(ten_thirty.replace(minute=0))) is None
 
 
 # What is counted
@@ -208,7 +212,7 @@ def test_the_beacon_counts_cached_pages_the_article_view_counts_nothing(reader):
 def test_the_beacon_takes_only_posts(reader):
     story = make_article()
 
-    response = reader.get(reverse("articles:most-read-hit", args=[story.pk]))
+    response = reader.get(reverse("mostread:hit", args=[story.pk]))
 
     assert response.status_code == 405
     assert waiting() == {}
@@ -235,7 +239,7 @@ def test_a_story_unpublished_after_it_was_counted_is_dropped_at_the_flush(reader
     story.status = Article.Status.DRAFT
     story.save()
 
-    most_read.flush()
+    counts.flush()
 
     assert stored() == {}
 
@@ -294,7 +298,7 @@ def test_the_article_page_loads_the_beacon_with_the_story_address_and_no_inline_
 
     html = reader.get(story.get_absolute_url()).text
 
-    url = reverse("articles:most-read-hit", args=[story.pk])
+    url = reverse("mostread:hit", args=[story.pk])
     assert f'<script src="/static/js/beacon.js" data-hit-url="{url}" defer></script>' in html
     for attributes, content in re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.DOTALL):
         if 'type="application/ld+json"' in attributes:
@@ -323,7 +327,7 @@ def views(story, hours_ago, count):
 
 
 def titles(name):
-    return [story["title"] for story in most_read.most_read_lists()[name]]
+    return [story["title"] for story in counts.most_read_lists()[name]]
 
 
 def test_today_is_the_last_24_hours_this_week_the_last_7_days():
@@ -397,3 +401,56 @@ def test_cached_lists_cost_no_query(client, django_assert_num_queries):
     with CaptureQueriesContext(connection) as queries:
         assert "Most read" in client.get("/").text
     assert not [query for query in queries if "articleview" in query["sql"].lower()]
+
+
+# The story page plugs in most read's beacon ------------------------------------------------
+
+
+def test_a_story_page_carries_the_beacon_and_a_draft_preview_does_not(client):
+    story = make_article()
+    draft = make_article(status=Article.Status.DRAFT)
+    client.force_login(make_user("editor", groups=["Editors"], is_staff=True))
+
+    page = client.get(story.get_absolute_url()).text
+    preview = client.get(reverse("articles:preview", args=[draft.pk])).text
+
+    assert f'data-hit-url="{reverse("mostread:hit", args=[story.pk])}"' in page
+    assert "js/beacon" in page
+    assert "Story number" in preview and "data-hit-url" not in preview
+
+
+# The move of ArticleView from articles to mostread -------------------------------------------
+
+
+# serialized_rollback puts back the groups the migrations made, for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_page_views_counted_before_the_move_to_the_mostread_app_are_kept(clock):
+    clock.set(datetime(2026, 3, 2, 10, 30, tzinfo=UTC))
+    old = migrate([("articles", "0016_comment_modes")])
+    section = old.get_model("articles", "Category").objects.create(name="World", slug="world")
+    story = old.get_model("articles", "Article").objects.create(
+        title="Read before the move",
+        slug="read-before-the-move",
+        category=section,
+        status="published",
+        published_at=datetime(2026, 3, 1, 9, tzinfo=UTC),
+    )
+    hour = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    old.get_model("articles", "ArticleView").objects.create(article=story, hour=hour, count=7)
+    old_type = old.get_model("contenttypes", "ContentType").objects.get(
+        app_label="articles", model="articleview"
+    )
+
+    migrate(None)
+
+    view = ArticleView.objects.get()
+    assert (view.article_id, view.hour, view.count) == (story.pk, hour, 7)
+    # The box still lists it, and the next flush adds to the same row.
+    assert "Read before the move" in titles("today")
+    counts.record_hit(story.pk)
+    counts.flush()
+    assert ArticleView.objects.get().count == 8
+    # Its content type moved with it, and its permissions with that.
+    ContentType.objects.clear_cache()
+    assert ContentType.objects.get_for_model(ArticleView).pk == old_type.pk
+    assert Permission.objects.get(codename="view_articleview").content_type_id == old_type.pk

@@ -100,8 +100,8 @@ def test_commenters_emails_appear_in_no_page_feed_sitemap_or_machine_address(
         "/",
         story.get_absolute_url(),
         story.get_absolute_url() + f"?replyto={thread.pk}",
-        reverse("articles:search") + "?q=trains",
-        reverse("articles:search") + "?q=railway",
+        reverse("search:search") + "?q=trains",
+        reverse("search:search") + "?q=railway",
         reverse("articles:feed-rss"),
         reverse("articles:feed-atom"),
         reverse("articles:category-feed-rss", args=["world"]),
@@ -138,8 +138,8 @@ def test_commenters_emails_appear_in_no_page_feed_sitemap_or_machine_address(
     for kind in ("/category/world/", "/tag/kazakhstan/", "/author/asel-nurlanova/", "/archive/"):
         assert kind in seen
     assert any(address.startswith("/sitemap-") for address in seen)
-    assert reverse("articles:most-read-hit", args=[story.pk]) not in seen  # POST only.
-    hit = client.post(reverse("articles:most-read-hit", args=[story.pk]))
+    assert reverse("mostread:hit", args=[story.pk]) not in seen  # POST only.
+    hit = client.post(reverse("mostread:hit", args=[story.pk]))
     assert SECRET_LOCAL_PART not in hit.content.decode()
 
 

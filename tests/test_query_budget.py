@@ -12,7 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import About, ArticleView, Author, Byline, Correction
+from articles.models import About, Author, Byline, Correction
+from mostread.models import ArticleView
 
 from .factories import make_article, make_category, make_comment
 

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import About, Article, Author, Byline
-from articles.search import parse_reader_date, simple_search
+from search.views import parse_reader_date, simple_search
 
 from .factories import image_upload, make_article, make_category
 

@@ -18,13 +18,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Author, Byline
-from articles.search import highlight
+from search.views import highlight
 
 from .factories import make_article, make_category
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("articles:search")
+URL = reverse("search:search")
 UTC = ZoneInfo("UTC")
 
 

@@ -190,7 +190,7 @@ def public_urls(story):
         story.category.get_absolute_url(),
         reverse("articles:tag", args=["kazakhstan"]),
         reverse("articles:archive"),
-        reverse("articles:search") + "?q=astana",
+        reverse("search:search") + "?q=astana",
         reverse("articles:about"),
         "/no-such-page/",
     ]

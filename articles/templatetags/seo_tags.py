@@ -204,25 +204,6 @@ def breadcrumbs_json_ld(*pages):
     )
 
 
-@register.simple_tag(takes_context=True)
-def website_json_ld(context):
-    """A WebSite block with a SearchAction: the site's name and how to search it."""
-    # The placeholder's braces must reach the reader unencoded.
-    target = absolute_url(reverse("articles:search")) + "?q={search_term_string}"
-    return json_ld(
-        {
-            "@type": "WebSite",
-            "name": context["about"].site_name,
-            "url": absolute_url(reverse("articles:front")),
-            "potentialAction": {
-                "@type": "SearchAction",
-                "target": {"@type": "EntryPoint", "urlTemplate": target},
-                "query-input": "required name=search_term_string",
-            },
-        }
-    )
-
-
 @register.inclusion_tag("articles/tags/share_links.html")
 def share_links(article):
     """Plain links that share the story by email, on X, Facebook, LinkedIn and WhatsApp:

@@ -1,4 +1,4 @@
-// "Most read": tells the site, once, that this story was read (articles/most_read.py).
+// "Most read": tells the site, once, that this story was read (mostread/counts.py).
 // The address comes from the script tag's data-hit-url. No cookie is set and nothing about
 // the reader is sent; readers without JavaScript are simply not counted.
 (function () {

@@ -30,12 +30,11 @@ from django.shortcuts import render
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from articles import cache_tags
+from articles.models import Article, Author, Category
+from articles.querysets import StripTags, search_config
 from pagecache.generations import cached_count
 from pagecache.pages import FREE_TEXT, reader_page
-
-from . import cache_tags
-from .models import Article, Author, Category
-from .querysets import StripTags, search_config
 
 MAX_QUERY_LENGTH = 200
 # With fewer exact matches than this, PostgreSQL looks for a better spelling.
@@ -219,7 +218,7 @@ def search(request):
         context.update(page_obj=page, paginator=paginator, results=found)
         if postgres and paginator.count < FEW_RESULTS:
             context["suggestion"], context["similar"] = suggest(stories, query)
-    return render(request, "articles/search.html", context)
+    return render(request, "search/search.html", context)
 
 
 def websearch(query):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from articles.most_read import flush
+from mostread.counts import flush
 
 
 class Command(BaseCommand):

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class SearchConfig(AppConfig):
+    """The search page: full text on PostgreSQL, a word match elsewhere (views.py).
+
+    Above articles: it reads published stories and their `search_vector`, which articles keeps
+    current with the story row (articles/signals.py, ArticleQuerySet.update_search_vector());
+    articles never imports search.
+    """
+
+    name = "search"
+    verbose_name = "Search"
