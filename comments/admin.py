@@ -3,11 +3,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import linebreaksbr
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from . import console
 from .models import Comment
 
 # One-click decisions in each row of the queue: status, button label, past tense for the message.
@@ -94,6 +95,17 @@ class CommentAdmin(admin.ModelAdmin):
     class Media:
         # Stacked rows on a phone: the queue's CSS, for the comment admin pages only.
         css = {"all": ["comments/moderation.css"]}
+
+    def get_urls(self):
+        # The keyboard console (comments/console.py), behind the admin's sign-in and CSRF.
+        console_view = self.admin_site.admin_view(self.console_view)
+        return [
+            path("console/", console_view, name="comments_comment_console"),
+            *super().get_urls(),
+        ]
+
+    def console_view(self, request):
+        return console.view(request, self)
 
     def get_ordering(self, request):
         pending_first = Case(
