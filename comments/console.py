@@ -99,7 +99,7 @@ def in_queue(queue):
 
 def after(comments, pk):
     """Those of `comments` that come after comment `pk` in the queue's order."""
-    cursor = Comment.objects.filter(pk=pk).values("created_at")
+    cursor = Comment.objects.filter(pk=pk).values("created_at")[:1]
     return comments.filter(Q(created_at__gt=cursor) | Q(created_at=cursor, pk__gt=pk))
 
 
