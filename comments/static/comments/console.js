@@ -36,8 +36,9 @@
   }
 
   function focusRow(row) {
-    const previous = current();
-    if (previous) previous.removeAttribute("aria-current");
+    for (const other of document.querySelectorAll('.console-row[aria-current="true"]')) {
+      other.removeAttribute("aria-current");
+    }
     if (!row) return;
     row.setAttribute("aria-current", "true");
     row.focus({ preventScroll: true });
@@ -137,6 +138,7 @@
     const all = rows();
     const next = all[all.indexOf(row) + 1] || all[all.indexOf(row) - 1];
     row.remove();
+    row.removeAttribute("aria-current");
     focusRow(next);
     // On the stack at once, so z right after a key undoes it (the undo is sent after it).
     const decision = { row, from, to, failed: false };
