@@ -58,6 +58,7 @@ def test_groups_exist_on_a_fresh_database():
         "admin:articles_category_changelist",
         "admin:articles_category_add",
         "admin:comments_comment_changelist",
+        "admin:comments_comment_console",
         "admin:taggit_tag_changelist",
         "admin:auth_user_changelist",
         "admin:auth_group_changelist",

@@ -13,6 +13,7 @@ from comments.models import Comment
 from .factories import make_comment, make_user
 from .test_accessibility import AXE, axe_violations, describe
 from .test_browser import roles, sign_in  # noqa: F401 (roles: autouse, makes the groups)
+from .test_csp_browser import RECORD_VIOLATIONS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,11 +22,13 @@ CONSOLE = reverse("admin:comments_comment_console")
 
 @pytest.fixture
 def open_page(browser):
-    """A page in a browser context of its own, closed after the test."""
+    """A page in a browser context of its own that records what the CSP refuses (in
+    `window.cspViolations`), closed after the test."""
     contexts = []
 
     def open_page(**options):
         contexts.append(browser.new_context(**options))
+        contexts[-1].add_init_script(RECORD_VIOLATIONS)
         return contexts[-1].new_page()
 
     yield open_page
@@ -126,6 +129,7 @@ def test_a_moderator_clears_fifty_comments_with_the_keyboard_alone(live_server, 
     page.reload()
     expect(page.locator('[data-count="pending"]')).to_have_text("10")
     expect(page.locator(".console-row")).to_have_count(10)
+    assert page.evaluate("window.cspViolations") == []  # The script ran under the strict CSP.
 
 
 def test_the_keys_explain_themselves_open_the_commenter_and_leave_typing_alone(
@@ -195,6 +199,7 @@ def test_on_a_phone_a_moderator_decides_with_taps_and_undoes_with_the_undo_butto
     assert undo.bounding_box()["height"] >= 44
     statuses = dict(Comment.objects.filter(pk__in=pks[:2]).values_list("pk", "status"))
     assert statuses == {pks[0]: "approved", pks[1]: "pending"}
+    assert page.evaluate("window.cspViolations") == []
 
 
 def test_without_javascript_the_buttons_still_decide(live_server, open_page):
