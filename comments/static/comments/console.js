@@ -75,7 +75,8 @@
     url.searchParams.set("fragment", "1");
     loading = fetch(url, { credentials: "same-origin" })
       .then((response) => {
-        if (!response.ok) throw new Error(response.statusText);
+        // Redirected: signed out, and this is the login page, not rows.
+        if (!response.ok || response.redirected) throw new Error(response.statusText);
         return response.text();
       })
       .then((html) => {
@@ -119,10 +120,15 @@
         credentials: "same-origin",
         headers: { Accept: "application/json" },
       }).then((response) =>
-        response
-          .json()
-          .catch(() => ({ message: `The server answered ${response.status}.` }))
-          .then((answer) => ({ ok: response.ok, code: response.status, answer })),
+        response.json().then(
+          (answer) => ({ ok: response.ok, code: response.status, answer }),
+          // Not our JSON (signed out: the login page): nothing was decided.
+          () => ({
+            ok: false,
+            code: response.status,
+            answer: { message: "Nothing was decided: reload the page (signed out?)." },
+          }),
+        ),
       );
     sending = sending.then(send, send);
     return sending;
