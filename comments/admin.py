@@ -9,14 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from . import console
-from .models import Comment
-
-# One-click decisions in each row of the queue: status, button label, past tense for the message.
-DECISIONS = [
-    (Comment.Status.APPROVED, "Approve", "approved"),
-    (Comment.Status.REJECTED, "Reject", "rejected"),
-    (Comment.Status.SPAM, "Spam", "marked as spam"),
-]
+from .models import DECISIONS, Comment
 
 
 class StatusFilter(admin.SimpleListFilter):

@@ -27,7 +27,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from .models import Comment
+from .models import DECISIONS, Comment
 
 # The console's queues, in tab order: name -> (label, which comments wait in it).
 QUEUES = {
@@ -36,19 +36,11 @@ QUEUES = {
 }
 # Comments per page, and per batch the script fetches when the list runs low.
 BATCH = 50
-# What a decision may set (an undo sets "pending" back) and how its message says it.
+# What a decision may set, and how its message says it: an undo sets "pending" back.
 VERBS = {
-    Comment.Status.APPROVED: "approved",
-    Comment.Status.REJECTED: "rejected",
-    Comment.Status.SPAM: "marked as spam",
+    **{status: verb for status, _, verb in DECISIONS},
     Comment.Status.PENDING: "returned to the queue",
 }
-# The buttons under each comment: (status, label), leaving out the status it already has.
-BUTTONS = [
-    (Comment.Status.APPROVED, "Approve"),
-    (Comment.Status.REJECTED, "Reject"),
-    (Comment.Status.SPAM, "Spam"),
-]
 # The last decision made without JavaScript, offered for undoing on the next page.
 UNDO_SESSION_KEY = "comments_console_undo"
 ID = re.compile(r"[1-9][0-9]{0,17}")
@@ -113,7 +105,9 @@ def batch(queue, cursor=None):
     for comment in comments:
         comment.marked_body = highlighted(comment.body, getattr(comment, "matched_spans", ()))
         comment.commenter_url = commenter_url(comment)
-        comment.buttons = [(status, label) for status, label in BUTTONS if status != comment.status]
+        comment.buttons = [
+            (status, label) for status, label, _ in DECISIONS if status != comment.status
+        ]
         if comment.parent:
             comment.parent_excerpt = Truncator(comment.parent.body).chars(160)
     return comments
