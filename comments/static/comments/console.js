@@ -22,7 +22,7 @@
   let loading = null;
   let sequence = 0; // The queue's order of every row shown, for putting an undone one back.
   let sending = Promise.resolve(); // Decisions go to the server one after the other.
-  const undoStack = []; // {row, pk, from, to}: this page's decisions, newest last.
+  const undoStack = []; // {row, from, to, failed}: this page's decisions, newest last.
 
   const rows = () => [...list.querySelectorAll(".console-row")];
   const current = () => list.querySelector('.console-row[aria-current="true"]');
@@ -215,7 +215,7 @@
     const key = event.key;
     if (key === "j") move(1);
     else if (key === "k") move(-1);
-    else if (key in KEY_STATUS) decide(current(), KEY_STATUS[key]);
+    else if (Object.hasOwn(KEY_STATUS, key)) decide(current(), KEY_STATUS[key]);
     else if (key === "z") undo();
     else if (key === "u") openCommenter(current());
     else if (key === "?") keys.open = !keys.open;
