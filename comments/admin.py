@@ -4,24 +4,16 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpResponseRedirect
-from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from . import console
 from .audit import RejectionReason
 from .commenters import EMAIL_PERMISSION, masked_email
-from .models import Comment, WordList
-from .wordrules import marked_spans
-
-# One-click decisions in each row of the queue: status, button label, past tense for the message.
-DECISIONS = [
-    (Comment.Status.APPROVED, "Approve", "approved"),
-    (Comment.Status.REJECTED, "Reject", "rejected"),
-    (Comment.Status.SPAM, "Spam", "marked as spam"),
-]
+from .models import DECISIONS, Comment, WordList
 
 
 class RejectForm(forms.Form):
@@ -156,6 +148,17 @@ class CommentAdmin(admin.ModelAdmin):
         # Stacked rows on a phone: the queue's CSS, for the comment admin pages only.
         css = {"all": ["comments/moderation.css"]}
 
+    def get_urls(self):
+        # The keyboard console (comments/console.py), behind the admin's sign-in and CSRF.
+        console_view = self.admin_site.admin_view(self.console_view)
+        return [
+            path("console/", console_view, name="comments_comment_console"),
+            *super().get_urls(),
+        ]
+
+    def console_view(self, request):
+        return console.view(request, self)
+
     def get_ordering(self, request):
         pending_first = Case(
             When(status=Comment.Status.PENDING, then=Value(0)),
@@ -256,7 +259,7 @@ class CommentAdmin(admin.ModelAdmin):
         """The whole comment, escaped, line breaks kept: a moderator judges all of it. The words
         a word list matched are marked, and named under it; a spam comment says why the site
         filed it."""
-        text = highlighted(comment)
+        text = console.highlighted(comment)
         if comment.matched_words:
             text = format_html("{}{}", text, self.found_words(comment))
         if comment.parent:
@@ -415,23 +418,6 @@ KIND_LABELS = {
     WordList.Kind.SPAM: "banned: spam",
     WordList.Kind.SUSPECT: "suspect: held for a moderator",
 }
-
-
-def highlighted(comment):
-    """The comment's text, escaped, with its line breaks, and the words the lists matched in
-    <mark>: the moderator sees exactly which words, where."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (
-                format_html("<mark>{}</mark>", linebreaksbr(piece))
-                if marked
-                else linebreaksbr(piece),
-            )
-            for piece, marked in marked_spans(comment.body, comment.matched_words or [])
-        ),
-    )
 
 
 @admin.register(WordList)

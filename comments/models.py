@@ -248,6 +248,15 @@ class Comment(models.Model):
             logger.exception("Could not email the moderators about comment %s", self.pk)
 
 
+# What a moderator may decide about a comment, in the queue and the console: status, button label,
+# past tense for the message.
+DECISIONS = [
+    (Comment.Status.APPROVED, "Approve", "approved"),
+    (Comment.Status.REJECTED, "Reject", "rejected"),
+    (Comment.Status.SPAM, "Spam", "marked as spam"),
+]
+
+
 # What a mail client could turn into a link in a reader's text: URLs with a scheme or "www.",
 # email addresses, and bare domains ("evil.example/approve"; the last label must have two
 # letters or more, so "e.g." and "3.5" are left alone).

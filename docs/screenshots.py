@@ -78,6 +78,19 @@ def sign_in(page, base, username, password):
     page.get_by_role("button", name="Log in").click()
 
 
+def console_screens(browser, base):
+    """The keyboard moderation console, on a desk with its keys shown and on a phone."""
+    for name, width in {"moderation-console": 1280, "moderation-console-phone": 375}.items():
+        console = browser.new_page(viewport={"width": width, "height": 700})
+        sign_in(console, base, "moderator", "demo-moderator-pass")
+        console.goto(base + "/admin/comments/comment/console/")
+        if width > 375:
+            console.keyboard.press("j")
+            console.keyboard.press("?")
+        console.screenshot(path=OUT / f"{name}.png")
+        console.close()
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="newsroom-screenshots-"))
@@ -144,6 +157,7 @@ def main():
                 queue.goto(base + "/admin/comments/comment/")
                 queue.screenshot(path=OUT / f"{name}.png")
                 queue.close()
+            console_screens(browser, base)
             browser.close()
     finally:
         server.terminate()

@@ -62,6 +62,7 @@ def test_groups_exist_on_a_fresh_database():
         "admin:comments_comment_changelist",
         "admin:comments_wordlist_changelist",
         "admin:comments_wordlist_add",
+        "admin:comments_comment_console",
         "admin:taggit_tag_changelist",
         "admin:auth_user_changelist",
         "admin:auth_group_changelist",

@@ -91,4 +91,8 @@ def pending_comments_link(context):
         "show": True,
         "count": Comment.objects.pending().count(),
         "url": reverse("admin:comments_comment_changelist") + "?status__exact=pending",
+        # The keyboard console decides comments: only for those who may.
+        "console_url": reverse("admin:comments_comment_console")
+        if user.has_perm("comments.change_comment")
+        else "",
     }
