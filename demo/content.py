@@ -43,6 +43,11 @@ def authors():
     return read_toml("authors.toml")["authors"]
 
 
+def moderation():
+    """Word lists and sanctions for the moderation console (moderation.toml)."""
+    return read_toml("moderation.toml")
+
+
 def sections():
     return read_toml("sections.toml")["sections"]
 

@@ -566,7 +566,7 @@ COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 90)
 # A story's page shows only its newest comment threads (with their replies), so a busy story stays
 # light; every comment is on its comments pages (comments/views.py:comment_list), this many
 # threads a page, oldest first.
-COMMENTS_ON_STORY_PAGE = env_int("COMMENTS_ON_STORY_PAGE", 10)
+COMMENTS_ON_STORY_PAGE = env_int("COMMENTS_ON_STORY_PAGE", 8)
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)
 # Reader reports (comments/reports.py): a published comment reported by this many readers is
 # hidden until a moderator decides; 0 never hides one (reports only fill the Reported queue).

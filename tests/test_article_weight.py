@@ -69,12 +69,12 @@ def page_weight(client, story):
     return html, sum(Path(finders.find(name)).stat().st_size for name in stylesheets)
 
 
-@pytest.mark.parametrize("threads", [None, 10])
+@pytest.mark.parametrize("threads", [None, 8])
 def test_the_longest_storys_page_weighs_under_40_kb_with_its_css(
     client, django_capture_on_commit_callbacks, threads
 ):
     """The longest demo story, with its picture, corrections, tags, bylines and related
-    stories: HTML + CSS under 40 KB with the comments the demo gives it, and with ten
+    stories: HTML + CSS under 40 KB with the comments the demo gives it, and with eight
     threads of comments as readers write them (some answering others) and more behind the
     link to the comments pages."""
     call_command("load_demo", "--no-images", verbosity=0)

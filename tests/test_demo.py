@@ -4,9 +4,13 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from articles.models import About, Article, Category
-from comments.models import Comment
+from comments import console
+from comments.commenters import Note, Sanction
+from comments.models import Comment, WordList
+from comments.reports import Report
 from demo import content
 
 pytestmark = pytest.mark.django_db
@@ -206,3 +210,23 @@ def test_demo_images_are_described_as_the_abstract_pictures_they_are():
         assert story["image"]["credit"] == "Illustration: The Meridian", story["slug"]
     lead = stories[0]["image"]["alt"]
     assert "flag" not in lead.lower() and "deep red" in lead
+
+
+def test_the_demo_gives_every_moderation_queue_something_to_try(settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", stdout=StringIO())  # Nothing twice.
+
+    assert sorted(WordList.objects.values_list("kind", flat=True)) == ["reject", "spam", "suspect"]
+    # A held comment shows the exact words the lists found in it.
+    held = Comment.objects.pending().get(email="viktor.p@example.com")
+    assert [(m["text"], m["list"]) for m in held.matched_words] == [("rigged", "Watch for")]
+    spam = Comment.objects.get(status=Comment.Status.SPAM, email="promo@example.com")
+    assert {m["text"].lower() for m in spam.matched_words} >= {"cheap flights", "visit our site"}
+    assert console.queue_counts()["reported"] == 1
+    assert Report.objects.filter(comment__email="marat@example.com").count() == 2
+    # The suspended commenter: suspended by the demo moderator, for a while, with a note.
+    sanction = Sanction.objects.in_force_for("troll@example.com")
+    assert sanction.kind == Sanction.Kind.SUSPENSION and sanction.until > timezone.now()
+    assert sanction.created_by.username == "moderator"
+    assert Sanction.objects.count() == 1 and Note.objects.count() == 1

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def content_copy(tmp_path, monkeypatch):
     """A copy of the demo content that a test may break, with two stories only."""
-    for name in ("about.html", "authors.toml", "sections.toml"):
+    for name in ("about.html", "authors.toml", "sections.toml", "moderation.toml"):
         (tmp_path / name).write_text((content.CONTENT / name).read_text())
     (tmp_path / "stories").mkdir()
     for path in sorted((content.CONTENT / "stories").glob("*.html"))[:2]:

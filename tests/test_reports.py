@@ -50,7 +50,7 @@ def test_every_shown_comment_links_to_its_report_form_the_same_for_every_reader(
     first = Client(REMOTE_ADDR="203.0.113.1").get(story.get_absolute_url())
     second = Client(REMOTE_ADDR="198.51.100.7").get(story.get_absolute_url())
 
-    assert f'href="{report_url(published)}" rel="nofollow">Report' in first.text
+    assert f'href="{report_url(published)}">Report' in first.text
     assert first.text == second.text  # nothing of one reader on the shared page
 
 

@@ -24,7 +24,7 @@ from articles.models import (
     Correction,
 )
 from comments.models import Comment
-from demo import content
+from demo import content, moderation
 
 # Known passwords are for a developer's machine only: these accounts are made only with DEBUG on.
 # Each gets the address `<username>@localhost`, so the moderator's email about a new comment
@@ -88,9 +88,11 @@ class Command(BaseCommand):
             # Every file is read before anything is written: a mistake loads nothing.
             site, sections = content.site(), content.sections()
             writers, stories = content.authors(), content.stories()
+            content.moderation()
         except (OSError, ValueError) as error:
             raise CommandError(f"The demo content cannot be read: {error}") from None
         self.load_about(site)
+        moderation.load_word_lists()  # Before the comments: the console shows what they find.
         categories = self.load_categories(sections)
         authors = self.load_authors(writers)
         created = 0
@@ -102,6 +104,7 @@ class Command(BaseCommand):
             created += 1
         if settings.DEBUG:
             self.load_demo_staff()
+        moderation.load_sanctions()
         if options["verbosity"]:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -192,13 +195,8 @@ class Command(BaseCommand):
                 created_at=min(published_at + timedelta(hours=note["hours_later"]), now),
             )
         for offset, data in enumerate(story["comments"], start=1):
-            Comment.objects.create(
-                article=article,
-                name=data["name"],
-                email=data["email"],
-                body=data["body"],
-                status=Comment.Status.APPROVED if data["approved"] else Comment.Status.PENDING,
-                created_at=min(published_at + timedelta(hours=offset * 3), now),
+            moderation.add_comment(
+                article, data, created_at=min(published_at + timedelta(hours=offset * 3), now)
             )
 
     def load_demo_staff(self):
