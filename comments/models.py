@@ -18,7 +18,7 @@ from articles.models import Article
 from pagecache.generations import tags_changed
 
 from . import wordrules
-from .commenters import commenter_key
+from .commenters import commenter_key, masked_email
 
 BODY_MAX_LENGTH = 3000
 MODERATORS_GROUP = "Moderators"
@@ -215,8 +215,11 @@ class Comment(models.Model):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
 
     def as_written(self):
-        """Everything in this comment that the reader chose, as plain text."""
-        lines = [f"Name: {self.name}", f"Email: {self.email}"]
+        """Everything in this comment that the reader chose, as plain text: for the moderators'
+        email, which goes to the whole group, so the address is masked as the admin masks it
+        for staff without the right to see it (the comment's admin page shows it to those
+        who have it)."""
+        lines = [f"Name: {self.name}", f"Email: {masked_email(self.email)}"]
         if self.parent:
             lines.append(f"In reply to: {self.parent.name}")
         return "\n".join([*lines, "", self.body])
