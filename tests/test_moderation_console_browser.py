@@ -149,7 +149,8 @@ def test_the_keys_explain_themselves_open_the_commenter_and_leave_typing_alone(
         page.keyboard.press("u")
     commenter = opened.value
     commenter.wait_for_load_state()
-    expect(commenter.locator("#result_list")).to_contain_text("Comment number 00.")
+    # The commenter's history: everything they wrote, whatever became of it.
+    expect(commenter.locator(".commenter-history")).to_contain_text("Comment number 00.")
     commenter.close()
 
     # A key typed into a text box is text, not a decision.
