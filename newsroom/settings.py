@@ -196,6 +196,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+            # No JIT compilation: it pays off for long analytical queries, not a page's small
+            # ones, yet the planner's overestimates trigger it (0.6 s of compiling for the story
+            # page's 2 ms "read next" query: bench/RESULTS.md, issue 14).
+            "options": "-c jit=off",
             # Keep idle connections alive through firewalls and NAT, and notice a vanished server.
             "keepalives": 1,
             "keepalives_idle": 30,

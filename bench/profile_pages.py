@@ -1,0 +1,109 @@
+"""What an uncached page costs to render, in-process: ms per render of each page type, and with
+--profile where that time goes (cProfile, top functions by own and cumulative time).
+
+Settings as bench/loadtest.py's cold pass: production settings (DEBUG off), PostgreSQL
+newsroom_bench, Redis as the cache (db 11 unless REDIS_URL says otherwise), the whole-page cache
+off (PAGE_CACHE_SECONDS=0). Pages go through Django's test client, so the middleware runs too;
+the first two requests of each page fill the caches kept per content generation, the rest are
+measured. The database is only read.
+
+    .venv/bin/python bench/profile_pages.py                         # every page, 30 renders each
+    .venv/bin/python bench/profile_pages.py --pages front --renders 50 --profile --top 30
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ("front", "article", "category", "tag", "month", "archive", "search", "about")
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", default=",".join(PAGES), help=f"from: {','.join(PAGES)}")
+    parser.add_argument("--renders", type=int, default=30, help="measured renders per page")
+    parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
+    parser.add_argument("--top", type=int, default=25, help="functions shown per ordering")
+    args = parser.parse_args()
+    args.pages = [page for page in args.pages.split(",") if page]
+    unknown = set(args.pages) - set(PAGES)
+    if unknown:
+        parser.error(f"unknown pages: {', '.join(sorted(unknown))}")
+    return args
+
+
+def configure(pages):
+    """The cold pass's environment, set before Django reads its settings."""
+    static_root = Path(os.environ.get("STATIC_ROOT", "/tmp/newsroom-profile-static"))
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "testserver",
+            "DATABASE_URL": os.environ.get(
+                "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsroom_bench"
+            ),
+            "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/11"),
+            "PAGE_CACHE_SECONDS": "0",
+            "STATIC_ROOT": str(static_root),
+            "LOG_LEVEL": "WARNING",
+            "PAGES": repr(pages).replace("'", '"'),  # JSON, as loadtest.pick_urls reads it
+        }
+    )
+    if not (static_root / "staticfiles.json").exists():
+        # Production's static storage needs its manifest to render a page.
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+            cwd=ROOT,
+            env=os.environ,
+            check=True,
+        )
+
+
+def main():
+    args = parse_args()
+    configure(args.pages)
+    sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+    import django
+
+    django.setup()
+    from django.test import Client
+    from loadtest import pick_urls
+
+    urls = pick_urls()
+    client = Client()
+    print(f"{'page':<10} {'ms/render':>10} {'CPU ms':>8}  url")
+    profiles = {}
+    for page, url in urls.items():
+        for _ in range(2):  # fill the caches kept per content generation
+            response = client.get(url)
+            if response.status_code != 200:
+                raise SystemExit(f"{page} {url} answered {response.status_code}")
+        profiler = cProfile.Profile() if args.profile else None
+        wall, cpu = time.perf_counter(), time.process_time()
+        if profiler:
+            profiler.enable()
+        for _ in range(args.renders):
+            client.get(url)
+        if profiler:
+            profiler.disable()
+            profiles[page] = profiler
+        wall = (time.perf_counter() - wall) * 1000 / args.renders
+        cpu = (time.process_time() - cpu) * 1000 / args.renders
+        print(f"{page:<10} {wall:>10.2f} {cpu:>8.2f}  {url}", flush=True)
+    for page, profiler in profiles.items():
+        for order in ("tottime", "cumulative"):
+            print(f"\n=== {page}: top {args.top} by {order} ({args.renders} renders) ===")
+            pstats.Stats(profiler).strip_dirs().sort_stats(order).print_stats(args.top)
+
+
+if __name__ == "__main__":
+    main()
