@@ -3,7 +3,7 @@ from functools import cached_property
 from itertools import groupby
 
 from django.conf import settings
-from django.db.models import Case, Q, When, prefetch_related_objects
+from django.db.models import Case, When, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -58,7 +58,7 @@ def lead_and_latest(published):
     newest = published.values("pk")[: FRONT_PAGE_LATEST + 1]
     stories = list(
         published.with_bylines()
-        .filter(Q(pk__in=featured) | Q(pk__in=newest))
+        .in_any_of(featured, newest)
         .annotate(is_lead=Case(When(pk__in=featured, then=True), default=False))
     )
     lead = next((story for story in stories if story.is_lead), stories[0] if stories else None)
