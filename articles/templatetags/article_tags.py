@@ -1,5 +1,7 @@
 from django import template
 
+from articles import fragments
+
 register = template.Library()
 
 
@@ -7,3 +9,31 @@ register = template.Library()
 def elided_page_range(page_obj):
     """Page numbers around the current one, with … for the gaps: 1 … 4 5 [6] 7 8 … 40."""
     return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+
+
+@register.simple_tag
+def story_fragments(template_name, stories, **options):
+    """Each story drawn with `template_name` once per revision (articles/fragments.py):
+
+    {% story_fragments "includes/article_card.html" related show_category=True as cards %}
+    """
+    return fragments.story_fragments(template_name, stories, **options)
+
+
+@register.simple_tag(takes_context=True)
+def story_list(context, stories, show_category=False):
+    """A page of stories as {"lead", "cards"}: on the first page the newest leads, large; the
+    rest are cards with pictures and bylines. Drawn once per revision, one cache read."""
+    page_obj = context.get("page_obj")
+    stories = list(stories)
+    lead = stories[:1] if page_obj is None or page_obj.number == 1 else []
+    options = {"level": 2, "show_category": bool(show_category)}
+    card = {**options, "show_image": True, "show_byline": True}
+    html = fragments.render_fragments(
+        [("includes/lead_story.html", {"story": story, **options}) for story in lead]
+        + [
+            ("includes/article_card.html", {"story": story, **card})
+            for story in stories[len(lead) :]
+        ]
+    )
+    return {"lead": html[0] if lead else "", "cards": html[len(lead) :]}

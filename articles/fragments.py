@@ -1,0 +1,147 @@
+"""Story cards, headlines and section blocks rendered once and reused by every page and every
+app server that shows the same thing: rendering them in Django's templates was most of what an
+uncached page cost (bench/RESULTS.md, issue 14).
+
+A fragment's key is a digest of everything it shows: each story's revision and the fields its
+templates print (title, address, picture, date), its section's name and address, its credited
+authors' names and addresses (when the page fetched its bylines), the time zone, and the source
+of the templates and tags that draw it. So an edited story, a renamed section or author, a new
+picture or a new template is a new key, rendered on its next showing; nothing is purged, and
+old keys expire (or are evicted: they live with the page copies, in the `pages` cache).
+
+A page's fragments are read with one get_many and the missing ones stored with one set_many.
+The views still choose the stories: fragments only draw what they are given.
+"""
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from pagecache.generations import pages_cache
+
+# A fragment nobody asked for in a day is dropped: its story has moved on or off the pages.
+FRAGMENT_SECONDS = 24 * 60 * 60
+# What a fragment's templates may draw with: a change to any of them is a new set of keys.
+SOURCES = (
+    "templates/includes",
+    "articles/templatetags/picture_tags.py",
+    "articles/templatetags/seo_tags.py",
+    "articles/images.py",
+)
+
+
+@cache
+def _version():
+    """A digest of the fragment templates and the tags they use, and of where media live."""
+    digest = hashlib.sha256()
+    for source in SOURCES:
+        path = Path(settings.BASE_DIR) / source
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if file.is_file():
+                digest.update(file.read_bytes())
+    digest.update(repr((settings.MEDIA_URL, getattr(settings, "STORAGES", None))).encode())
+    return digest.hexdigest()[:16]
+
+
+def _signature(value):
+    """What `value` shows in a fragment, as plain data: the part of a fragment's key it makes."""
+    from .models import Article, Author, Category
+
+    if isinstance(value, Article):
+        image = value.featured_image
+        authors = ()
+        # Bylines are part of the key when the page fetched them (views.fetch_bylines), which
+        # every template that prints them needs anyway; never a query per story here.
+        if "bylines" in getattr(value, "_prefetched_objects_cache", {}):
+            authors = tuple(_signature(author) for author in value.credited_authors)
+        return (
+            "story",
+            value.pk,
+            value.updated_at,
+            value.published_at,
+            value.slug,
+            value.title,
+            value.standfirst,
+            value.byline,
+            image.name if image else "",
+            value.featured_image_width,
+            value.featured_image_height,
+            value.featured_image_alt,
+            _signature(value.category),
+            authors,
+        )
+    if isinstance(value, Category):
+        return ("section", value.pk, value.name, value.slug)
+    if isinstance(value, Author):
+        return ("author", value.pk, value.name, value.slug)
+    if isinstance(value, (list, tuple)):
+        return tuple(_signature(item) for item in value)
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, models.Model):
+        raise TypeError(f"No fragment signature for {type(value).__name__}")
+    raise TypeError(f"No fragment signature for {value!r}")
+
+
+def _key(template_name, context):
+    parts = (_version(), timezone.get_current_timezone_name(), template_name)
+    parts += tuple(sorted((name, _signature(value)) for name, value in context.items()))
+    return f"fragment:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
+
+
+def render_fragments(fragments):
+    """[(template name, context)] -> their HTML, in order: from the cache where drawn before
+    (one read for all), else rendered now and kept (one write for all). A context holds
+    stories, sections, authors, lists of them and plain values (options such as show_image)."""
+    keys = [_key(name, context) for name, context in fragments]
+    store = pages_cache()
+    found = store.get_many(list(dict.fromkeys(keys)))
+    drawn = {}
+    html = []
+    for key, (name, context) in zip(keys, fragments, strict=True):
+        text = found.get(key) or drawn.get(key)
+        if text is None:
+            text = drawn[key] = get_template(name).render(context)
+        html.append(mark_safe(text))
+    if drawn:
+        store.set_many(drawn, FRAGMENT_SECONDS)
+    return html
+
+
+def story_fragments(template_name, stories, **options):
+    """Each of `stories` drawn with `template_name` (as `story`, with `options`)."""
+    return render_fragments([(template_name, {"story": story, **options}) for story in stories])
+
+
+def front_page(lead, latest, sections):
+    """The front page's stories, one cache read: {"lead", "latest" (cards), "sections"
+    ([(section, its block)])}."""
+    html = render_fragments(
+        [("includes/lead_story.html", {"story": lead, "show_category": True})] * bool(lead)
+        + [
+            (
+                "includes/article_card.html",
+                {"story": story, "show_image": True, "show_category": True, "show_byline": True},
+            )
+            for story in latest
+        ]
+        + [
+            ("includes/section_block.html", {"category": category, "stories": stories})
+            for category, stories in sections
+        ]
+    )
+    lead_html = html.pop(0) if lead else ""
+    return {
+        "lead": lead_html,
+        "latest": html[: len(latest)],
+        "sections": [
+            (category, block)
+            for (category, _), block in zip(sections, html[len(latest) :], strict=True)
+        ],
+    }

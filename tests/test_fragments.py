@@ -1,0 +1,86 @@
+"""Story cards, section blocks and the furniture, drawn once and reused (articles/fragments.py):
+whatever changes in what they show is on the next render, with the page cache off."""
+
+from unittest import mock
+
+import pytest
+
+from articles import fragments
+from articles.models import Author, Byline, Category
+
+from .factories import image_upload, make_article, make_category
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def uncached_pages(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def story():
+    story = make_article(category=make_category(name="World", slug="world"), tags=["Trade"])
+    make_article(category=story.category)  # so the story is a card, not only the lead
+    author = Author.objects.create(name="Ada Reporter", slug="ada-reporter")
+    Byline.objects.create(article=story, author=author)
+    return story
+
+
+PAGES = ("/", "/category/world/", "/tag/trade/")
+
+
+def test_a_page_drawn_again_from_its_fragments_is_the_same_page(client, story):
+    first = [client.get(page).text for page in PAGES]
+    with mock.patch.object(fragments, "get_template", side_effect=AssertionError("drawn")):
+        again = [client.get(page).text for page in PAGES]
+    assert again == first
+
+
+def test_an_edited_story_shows_on_every_list_at_once(client, story):
+    for page in PAGES:
+        assert "Story number" in client.get(page).text
+    story.title = "Ceasefire holds"
+    story.standfirst = "A new summary."
+    story.save()
+    for page in PAGES:
+        text = client.get(page).text
+        assert "Ceasefire holds" in text, page
+    assert "A new summary." in client.get("/tag/trade/").text
+
+
+def test_a_renamed_section_shows_in_cards_and_section_blocks(client, story):
+    client.get("/tag/trade/"), client.get("/")
+    Category.objects.filter(pk=story.category_id).update(name="Abroad")  # no story is saved
+    Category.objects.get(pk=story.category_id).save()  # the admin's save: a new generation
+    assert '<a href="/category/world/">Abroad</a></p>' in client.get("/tag/trade/").text
+    front = client.get("/").text
+    assert "More in Abroad" in front and "More in World" not in front
+
+
+def test_a_renamed_author_shows_in_the_bylines(client, story):
+    assert "Ada Reporter" in client.get("/category/world/").text
+    author = Author.objects.get(slug="ada-reporter")
+    author.name = "Ada Lovelace"
+    author.save()
+    text = client.get("/category/world/").text
+    assert "Ada Lovelace" in text and "Ada Reporter" not in text
+
+
+def test_a_new_featured_image_shows_in_the_cards(client, story):
+    assert "<picture>" not in client.get("/tag/trade/").text
+    story.featured_image = image_upload("harbour.jpg")
+    story.save()
+    assert "harbour" in client.get("/tag/trade/").text
+
+
+def test_the_same_story_is_drawn_as_each_page_asks(client, story):
+    # The section page leaves out the kicker the tag page shows: two fragments, not one.
+    client.get("/category/world/")
+    assert (
+        '<p class="kicker"><a href="/category/world/">World</a></p>'
+        not in (client.get("/category/world/").text.split('<div class="grid grid--list">')[1])
+    )
+    assert '<p class="kicker"><a href="/category/world/">World</a></p>' in (
+        client.get("/tag/trade/").text
+    )
