@@ -37,7 +37,7 @@ SOURCES = (
 
 
 @cache
-def _version():
+def templates_version():
     """A digest of the fragment templates and the tags they use, and of where media live."""
     digest = hashlib.sha256()
     for source in SOURCES:
@@ -90,7 +90,7 @@ def _signature(value):
 
 
 def _key(template_name, context):
-    parts = (_version(), timezone.get_current_timezone_name(), template_name)
+    parts = (templates_version(), timezone.get_current_timezone_name(), template_name)
     parts += tuple(sorted((name, _signature(value)) for name, value in context.items()))
     return f"fragment:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
 

@@ -7,27 +7,40 @@ same query fetches the About box, so a new generation's furniture costs no extra
 """
 
 from django.db.models import Subquery
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from pagecache.generations import cached, keep
 
+from .fragments import templates_version
 from .models import About, Article, Category
+
+# The parts of every page drawn with the furniture (templates/includes/furniture/): nothing in
+# them may differ between pages, but for the current section's mark (article_tags.section_nav).
+FURNITURE_HTML = ("masthead", "nav", "top_categories", "about_boxes", "footer")
 
 
 def start_generation(generation):
     """For the page cache, as a generation starts: keep the furniture under it, and return
     when the next scheduled story goes live (None: none is scheduled)."""
     furniture, next_due = _build_furniture()
-    keep("furniture", furniture, generation)
+    keep(_name(), furniture, generation)
     return next_due
 
 
 def site_furniture():
-    """{"about", "nav_categories", "top_categories"}: what every page shows.
+    """{"about", "nav_categories", "top_categories", "html"}: what every page shows, "html"
+    holding each of FURNITURE_HTML drawn.
 
     Two queries when not cached (About with the next scheduled story's time; the categories
     with their published counts), none when cached.
     """
-    return cached("furniture", lambda: _build_furniture()[0])
+    return cached(_name(), lambda: _build_furniture()[0])
+
+
+def _name():
+    """The furniture's name in the cache: a new deploy's templates are drawn at once."""
+    return f"furniture:{templates_version()}"
 
 
 def _build_furniture():
@@ -45,6 +58,11 @@ def _build_furniture():
             (category for category in categories if category.published_count),
             key=lambda category: (-category.published_count, category.position, category.name),
         ),
+    }
+    # Drawn here, once per generation, rather than on every page: 80 section links.
+    furniture["html"] = {
+        name: mark_safe(render_to_string(f"includes/furniture/{name}.html", furniture).strip())
+        for name in FURNITURE_HTML
     }
     return furniture, about.next_due
 

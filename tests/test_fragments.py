@@ -84,3 +84,38 @@ def test_the_same_story_is_drawn_as_each_page_asks(client, story):
     assert '<p class="kicker"><a href="/category/world/">World</a></p>' in (
         client.get("/tag/trade/").text
     )
+
+
+# The furniture: drawn once per generation, the current section marked on each page
+
+
+def nav_links(text):
+    nav = text.split('<nav class="sections" aria-label="Sections">')[1].split("</nav>")[0]
+    return nav
+
+
+def test_the_navigation_marks_the_page_own_section_only(client, story):
+    other = make_category(name="Sport", slug="sport")
+    make_article(category=other)
+    assert '<li><a href="/" aria-current="page">Home</a></li>' in nav_links(client.get("/").text)
+    for page in ("/category/world/", story.get_absolute_url()):
+        nav = nav_links(client.get(page).text)
+        assert '<li><a href="/category/world/" aria-current="page">World</a></li>' in nav, page
+        assert nav.count("aria-current") == 1, page
+    assert "aria-current" not in nav_links(client.get("/tag/trade/").text)
+
+
+def test_a_renamed_section_and_an_edited_about_box_show_in_the_furniture(client, story):
+    from articles.models import About
+
+    client.get("/tag/trade/")
+    section = Category.objects.get(slug="world")
+    section.name = "Abroad"
+    section.save()
+    about = About.load()
+    about.summary = "News from a new masthead."
+    about.save()
+    text = client.get("/tag/trade/").text
+    assert '<li><a href="/category/world/">Abroad</a></li>' in nav_links(text)
+    assert '<li><a href="/category/world/">Abroad</a> <span class="count">' in text
+    assert "News from a new masthead." in text

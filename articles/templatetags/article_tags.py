@@ -1,4 +1,7 @@
 from django import template
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from articles import fragments
 
@@ -37,3 +40,20 @@ def story_list(context, stories, show_category=False):
         ]
     )
     return {"lead": html[0] if lead else "", "cards": html[len(lead) :]}
+
+
+@register.simple_tag(takes_context=True)
+def section_nav(context):
+    """The sections' navigation, drawn once per generation with the furniture, with the link
+    to the page's own section (or to the front page, on it) marked aria-current."""
+    html = context["furniture_html"]["nav"]
+    current = context.get("current_category")
+    match = getattr(context.get("request"), "resolver_match", None)
+    if current is not None:
+        href = current.get_absolute_url()
+    elif match is not None and match.view_name == "articles:front":
+        href = reverse("articles:front")
+    else:
+        return html
+    link = f'<li><a href="{escape(href)}"'
+    return mark_safe(html.replace(link, f'{link} aria-current="page"', 1))
