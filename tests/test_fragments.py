@@ -4,6 +4,7 @@ whatever changes in what they show is on the next render, with the page cache of
 from unittest import mock
 
 import pytest
+from django.utils import timezone
 
 from articles import fragments
 from articles.models import Author, Byline, Category
@@ -119,3 +120,10 @@ def test_a_renamed_section_and_an_edited_about_box_show_in_the_furniture(client,
     assert '<li><a href="/category/world/">Abroad</a></li>' in nav_links(text)
     assert '<li><a href="/category/world/">Abroad</a> <span class="count">' in text
     assert "News from a new masthead." in text
+
+
+def test_a_story_read_next_follows_new_stories_at_once(client, story):
+    assert "Next in World" not in client.get(story.get_absolute_url()).text
+    make_article(category=story.category, title="The sequel", published_at=timezone.now())
+    text = client.get(story.get_absolute_url()).text
+    assert "Next in World" in text and "The sequel" in text
