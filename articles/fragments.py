@@ -2,10 +2,10 @@
 app server that shows the same thing: rendering them in Django's templates was most of what an
 uncached page cost (bench/RESULTS.md, issue 14).
 
-A fragment's key is a digest of everything it shows: each story's revision and the fields its
-templates print (title, address, picture, date), its section's name and address, its credited
-authors' names and addresses (when the page fetched its bylines), the time zone, and the source
-of the templates and tags that draw it. So an edited story, a renamed section or author, a new
+A fragment's key is a digest of everything it may show: every field of each story that the
+page's query loaded (its revision, title, address, picture, date...), its section's name and
+address, its credited authors' names and addresses (when the page fetched its bylines), the
+time zone, and the source of the templates and tags that draw it. So an edited story, a renamed section or author, a new
 picture or a new template is a new key, rendered on its next showing; nothing is purged, and
 old keys expire (or are evicted: they live with the page copies, in the `pages` cache).
 
@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
 from django.db import models
 from django.template.loader import get_template
 from django.utils import timezone
@@ -49,33 +50,31 @@ def templates_version():
     return digest.hexdigest()[:16]
 
 
+def _plain(value):
+    """A file field's value as its name (its FieldFile also holds the storage)."""
+    return value.name if isinstance(value, File) else value
+
+
 def _signature(value):
     """What `value` shows in a fragment, as plain data: the part of a fragment's key it makes."""
     from .models import Article, Author, Category
 
     if isinstance(value, Article):
-        image = value.featured_image
+        # Every field the query loaded (updated_at among them): what a template can show
+        # without a query, and a new key when any of it changes. Its section when fetched
+        # with it; its credited authors when the page fetched its bylines (views.fetch_bylines),
+        # which every template that prints them needs anyway: never a query per story here.
+        loaded = value.__dict__
+        fields = tuple(
+            _plain(loaded[field.attname])
+            for field in value._meta.concrete_fields
+            if field.attname in loaded
+        )
+        category = value.category if Article.category.is_cached(value) else None
         authors = ()
-        # Bylines are part of the key when the page fetched them (views.fetch_bylines), which
-        # every template that prints them needs anyway; never a query per story here.
         if "bylines" in getattr(value, "_prefetched_objects_cache", {}):
             authors = tuple(_signature(author) for author in value.credited_authors)
-        return (
-            "story",
-            value.pk,
-            value.updated_at,
-            value.published_at,
-            value.slug,
-            value.title,
-            value.standfirst,
-            value.byline,
-            image.name if image else "",
-            value.featured_image_width,
-            value.featured_image_height,
-            value.featured_image_alt,
-            _signature(value.category),
-            authors,
-        )
+        return ("story", fields, _signature(category), authors)
     if isinstance(value, Category):
         return ("section", value.pk, value.name, value.slug)
     if isinstance(value, Author):

@@ -28,7 +28,9 @@ PAGES = ("front", "article", "category", "tag", "month", "archive", "search", "a
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", default=",".join(PAGES), help=f"from: {','.join(PAGES)}")
-    parser.add_argument("--renders", type=int, default=30, help="measured renders per page")
+    parser.add_argument(
+        "--renders", type=int, default=30, help="measured renders per page (batches of 5)"
+    )
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
     parser.add_argument("--top", type=int, default=25, help="functions shown per ordering")
     args = parser.parse_args()
@@ -80,7 +82,7 @@ def main():
 
     urls = pick_urls()
     client = Client()
-    print(f"{'page':<10} {'ms/render':>10} {'CPU ms':>8}  url")
+    print(f"{'page':<10} {'ms/render':>10} {'CPU ms':>8}  url   (best batch of 5 renders)")
     profiles = {}
     for page, url in urls.items():
         for _ in range(2):  # fill the caches kept per content generation
@@ -88,17 +90,20 @@ def main():
             if response.status_code != 200:
                 raise SystemExit(f"{page} {url} answered {response.status_code}")
         profiler = cProfile.Profile() if args.profile else None
-        wall, cpu = time.perf_counter(), time.process_time()
         if profiler:
             profiler.enable()
-        for _ in range(args.renders):
-            client.get(url)
+        # The best of batches of 5: on a shared machine other work only ever adds time.
+        best_wall = best_cpu = float("inf")
+        for _ in range(max(1, args.renders // 5)):
+            wall, cpu = time.perf_counter(), time.process_time()
+            for _ in range(5):
+                client.get(url)
+            best_wall = min(best_wall, (time.perf_counter() - wall) * 1000 / 5)
+            best_cpu = min(best_cpu, (time.process_time() - cpu) * 1000 / 5)
         if profiler:
             profiler.disable()
             profiles[page] = profiler
-        wall = (time.perf_counter() - wall) * 1000 / args.renders
-        cpu = (time.process_time() - cpu) * 1000 / args.renders
-        print(f"{page:<10} {wall:>10.2f} {cpu:>8.2f}  {url}", flush=True)
+        print(f"{page:<10} {best_wall:>10.2f} {best_cpu:>8.2f}  {url}", flush=True)
     for page, profiler in profiles.items():
         for order in ("tottime", "cumulative"):
             print(f"\n=== {page}: top {args.top} by {order} ({args.renders} renders) ===")
