@@ -118,9 +118,8 @@ def story_fragments(template_name, stories, **options):
     return render_fragments([(template_name, {"story": story, **options}) for story in stories])
 
 
-def front_page(lead, latest, sections):
-    """The front page's stories, one cache read: {"lead", "latest" (cards), "sections"
-    ([(section, its block)])}."""
+def front_page(lead, latest):
+    """The front page's lead and latest stories, one cache read: {"lead", "latest"}."""
     html = render_fragments(
         [("includes/lead_story.html", {"story": lead, "show_category": True})] * bool(lead)
         + [
@@ -130,17 +129,5 @@ def front_page(lead, latest, sections):
             )
             for story in latest
         ]
-        + [
-            ("includes/section_block.html", {"category": category, "stories": stories})
-            for category, stories in sections
-        ]
     )
-    lead_html = html.pop(0) if lead else ""
-    return {
-        "lead": lead_html,
-        "latest": html[: len(latest)],
-        "sections": [
-            (category, block)
-            for (category, _), block in zip(sections, html[len(latest) :], strict=True)
-        ],
-    }
+    return {"lead": html.pop(0) if lead else "", "latest": html}

@@ -13,10 +13,11 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
-from pagecache.generations import cached_count
+from pagecache.generations import cached, cached_count
 from pagecache.pages import FREE_TEXT, PAGINATED, reader_page
 
 from .fragments import front_page as front_page_fragments
+from .fragments import render_fragments
 from .furniture import months_with_stories, site_furniture
 from .models import Article, Author, Category
 from .pages import render_article_page, report_last_modified
@@ -30,35 +31,53 @@ FRONT_PAGE_PER_CATEGORY = 4
 def front_page(request):
     published = Article.objects.published().for_listing()
     lead, latest = lead_and_latest(published)
-    per_category = {
-        category_id: [story for story in stories if story != lead][:FRONT_PAGE_PER_CATEGORY]
-        for category_id, stories in groupby(
-            # One more than shown: the lead, shown above, is left out of its section's block.
-            # Headlines: only what their blocks show, not 200 stories' sections and writers.
-            Article.objects.published()
-            .only("title", "slug", "published_at", "updated_at", "category_id")
-            .latest_per_category(FRONT_PAGE_PER_CATEGORY + 1),
-            key=lambda story: story.category_id,
-        )
-    }
-    sections = [
-        (category, per_category[category.pk])
-        for category in site_furniture()["nav_categories"]
-        if per_category.get(category.pk)
-    ]
-    shown = [lead, *latest, *(story for _, stories in sections for story in stories)]
-    report_last_modified(request, shown)
+    # The sections' 160 headlines change only with the content: chosen and drawn once per
+    # generation, like the furniture (the lead, shown above, is left out of its section's).
+    below = cached(f"front-page:sections:{lead and lead.pk}", lambda: section_blocks(lead))
+    report_last_modified(request, [lead, *latest], *below["changed"])
     return render(
         request,
         "articles/front_page.html",
         {
             "lead": lead,
             "latest": latest,
-            "sections": sections,
+            "sections": below["blocks"],
+            "section_stories": below["stories"],
             # Drawn once per revision of what they show, one cache read for all.
-            "front": front_page_fragments(lead, latest, sections),
+            "front": front_page_fragments(lead, latest),
         },
     )
+
+
+def section_blocks(lead):
+    """{"blocks": each section's block of its newest headlines, drawn, in navigation order;
+    "stories": the ids of the stories they show; "changed": when each last changed}."""
+    headlines = (
+        # One more than shown, in case the lead is one; only what their blocks show.
+        Article.objects.published()
+        .only("title", "slug", "published_at", "updated_at", "category_id")
+        .latest_per_category(FRONT_PAGE_PER_CATEGORY + 1)
+    )
+    per_category = {
+        category_id: [story for story in stories if story != lead][:FRONT_PAGE_PER_CATEGORY]
+        for category_id, stories in groupby(headlines, key=lambda story: story.category_id)
+    }
+    sections = [
+        (category, per_category[category.pk])
+        for category in site_furniture()["nav_categories"]
+        if per_category.get(category.pk)
+    ]
+    stories = [story for _, shown in sections for story in shown]
+    return {
+        "blocks": render_fragments(
+            [
+                ("includes/section_block.html", {"category": category, "stories": shown})
+                for category, shown in sections
+            ]
+        ),
+        "stories": [story.pk for story in stories],
+        "changed": [max(story.updated_at, story.published_at) for story in stories],
+    }
 
 
 def lead_and_latest(published):

@@ -127,3 +127,13 @@ def test_a_story_read_next_follows_new_stories_at_once(client, story):
     make_article(category=story.category, title="The sequel", published_at=timezone.now())
     text = client.get(story.get_absolute_url()).text
     assert "Next in World" in text and "The sequel" in text
+
+
+def test_the_front_page_section_blocks_follow_an_edit_at_once(client, story):
+    older = make_article(category=story.category, title="Harbour reopens")
+    block = client.get("/").text.split('aria-labelledby="section-world"')[1].split("</section>")[0]
+    assert "Harbour reopens" in block
+    older.title = "Harbour closes again"
+    older.save()
+    block = client.get("/").text.split('aria-labelledby="section-world"')[1].split("</section>")[0]
+    assert "Harbour closes again" in block and "Harbour reopens" not in block
