@@ -34,6 +34,9 @@ def parse_args():
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
     parser.add_argument("--top", type=int, default=25, help="functions shown per ordering")
     parser.add_argument(
+        "--dump", help="with --profile: also write each page's stats to DUMP-<page>.prof"
+    )
+    parser.add_argument(
         "--fresh",
         action="store_true",
         help="raise the content generation before every render: the first render after a "
@@ -114,6 +117,8 @@ def main():
         if profiler:
             profiler.disable()
             profiles[page] = profiler
+            if args.dump:
+                profiler.dump_stats(f"{args.dump}-{page}.prof")
         print(f"{page:<10} {best_wall:>10.2f} {best_cpu:>8.2f}  {url}", flush=True)
     for page, profiler in profiles.items():
         for order in ("tottime", "cumulative"):
