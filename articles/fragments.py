@@ -31,6 +31,7 @@ FRAGMENT_SECONDS = 24 * 60 * 60
 # What a fragment's templates may draw with: a change to any of them is a new set of keys.
 SOURCES = (
     "templates/includes",
+    "templates/comments/thread.html",
     "articles/templatetags/picture_tags.py",
     "articles/templatetags/seo_tags.py",
     "articles/images.py",
@@ -79,12 +80,20 @@ def _signature(value):
         return ("section", value.pk, value.name, value.slug)
     if isinstance(value, Author):
         return ("author", value.pk, value.name, value.slug)
+    if isinstance(value, models.Model):  # A comment...: every field its query loaded.
+        loaded = value.__dict__
+        return (
+            value._meta.label,
+            tuple(
+                _plain(loaded[field.attname])
+                for field in value._meta.concrete_fields
+                if field.attname in loaded
+            ),
+        )
     if isinstance(value, (list, tuple)):
         return tuple(_signature(item) for item in value)
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
-    if isinstance(value, models.Model):
-        raise TypeError(f"No fragment signature for {type(value).__name__}")
     raise TypeError(f"No fragment signature for {value!r}")
 
 

@@ -137,3 +137,29 @@ def test_the_front_page_section_blocks_follow_an_edit_at_once(client, story):
     older.save()
     block = client.get("/").text.split('aria-labelledby="section-world"')[1].split("</section>")[0]
     assert "Harbour closes again" in block and "Harbour reopens" not in block
+
+
+# Comment threads: drawn once per revision of their comments
+
+
+def test_comment_threads_follow_approval_edits_and_closing(client, story):
+    from comments.models import Comment
+
+    from .factories import make_comment
+
+    first = make_comment(article=story, body="First!", status=Comment.Status.APPROVED)
+    make_comment(article=story, body="A reply.", parent=first, status=Comment.Status.APPROVED)
+    text = client.get(story.get_absolute_url()).text
+    assert "First!" in text and "A reply." in text and "?replyto=" in text
+
+    first.body = "First, edited by a moderator."
+    first.save()
+    pending = make_comment(article=story, body="Waiting.", parent=first)
+    text = client.get(story.get_absolute_url()).text
+    assert "First, edited by a moderator." in text and "Waiting." not in text
+    Comment.objects.filter(pk=pending.pk).moderate(Comment.Status.APPROVED, None)
+    assert "Waiting." in client.get(story.get_absolute_url()).text
+
+    type(story).objects.filter(pk=story.pk).update(allow_comments=False)  # closed, no save
+    text = client.get(story.get_absolute_url()).text
+    assert "First, edited by a moderator." in text and "?replyto=" not in text
