@@ -46,7 +46,10 @@ def story_list(context, stories, show_category=False):
 def section_nav(context):
     """The sections' navigation, drawn once per generation with the furniture, with the link
     to the page's own section (or to the front page, on it) marked aria-current."""
-    html = context["furniture_html"]["nav"]
+    furniture_html = context.get("furniture_html")  # articles.context_processors.site
+    if furniture_html is None:  # As the page's other furniture: nothing, not an error.
+        return ""
+    html = furniture_html["nav"]
     current = context.get("current_category")
     match = getattr(context.get("request"), "resolver_match", None)
     if current is not None:
