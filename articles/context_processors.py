@@ -14,4 +14,5 @@ def site(request):
         "about": SimpleLazyObject(lambda: furniture["about"]),
         "nav_categories": SimpleLazyObject(lambda: furniture["nav_categories"]),
         "top_categories": SimpleLazyObject(lambda: furniture["top_categories"]),
+        "furniture_html": SimpleLazyObject(lambda: furniture["html"]),
     }

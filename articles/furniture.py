@@ -7,28 +7,57 @@ same query fetches the About box, so a new generation's furniture costs no extra
 """
 
 from django.db.models import Subquery
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
-from pagecache.generations import cached, keep
+from pagecache.generations import cached, current_generation, keep
 
 from . import cache_tags
+from .fragments import templates_version
 from .models import About, Article, Category
+
+# The parts of every page drawn with the furniture (templates/includes/furniture/): nothing in
+# them may differ between pages, but for the current section's mark (article_tags.section_nav).
+FURNITURE_HTML = ("masthead", "nav", "top_categories", "about_boxes", "footer")
+# This process's copy of the current generation's furniture: {generation: furniture}.
+_in_process = {}
 
 
 def start_generation(generation):
     """For the page cache, as a generation starts: keep the furniture under it, and return
     when the next scheduled story goes live (None: none is scheduled)."""
     furniture, next_due = _build_furniture()
-    keep("furniture", furniture, generation)
+    keep(_name(), furniture, generation)
     return next_due
 
 
 def site_furniture():
-    """{"about", "nav_categories", "top_categories"}: what every page shows.
+    """{"about", "nav_categories", "top_categories", "html"}: what every page shows, "html"
+    holding each of FURNITURE_HTML drawn.
 
     Two queries when not cached (About with the next scheduled story's time; the categories
-    with their published counts), none when cached.
+    with their published counts), none when cached. Each process also keeps the current
+    generation's copy: a page then only asks the cache which generation is current, rather
+    than fetching and unpickling 40 sections and their HTML again, twice a page.
     """
-    return cached("furniture", lambda: _build_furniture()[0])
+    generation = current_generation()
+    furniture = _in_process.get(generation)
+    if furniture is None or generation is None:  # None: the cache is away, nothing is kept
+        furniture = cached(_name(), lambda: _build_furniture()[0])
+        if "html" not in furniture:
+            # Drawn at a page's first need, not as the generation starts: its links need the
+            # site's URLs, which the page cache's own requests may not have.
+            furniture = {**furniture, "html": _draw(furniture)}
+            if generation is not None:
+                keep(_name(), furniture, generation)
+        _in_process.clear()
+        _in_process[generation] = furniture
+    return furniture
+
+
+def _name():
+    """The furniture's name in the cache: a new deploy's templates are drawn at once."""
+    return f"furniture:{templates_version()}"
 
 
 def _build_furniture():
@@ -48,6 +77,14 @@ def _build_furniture():
         ),
     }
     return furniture, about.next_due
+
+
+def _draw(furniture):
+    """FURNITURE_HTML drawn: once per generation, rather than on every page (80 links)."""
+    return {
+        name: mark_safe(render_to_string(f"includes/furniture/{name}.html", furniture).strip())
+        for name in FURNITURE_HTML
+    }
 
 
 def months_with_stories():

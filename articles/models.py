@@ -20,6 +20,7 @@ from django.utils.html import strip_tags
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from . import addresses
 from .html import sanitize_html
 from .querysets import ArticleQuerySet
 
@@ -87,7 +88,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:category", kwargs={"slug": self.slug})
+        return addresses.section(slug=self.slug)
 
 
 # How both databases name the one-lead rule when a save breaks it.
@@ -251,10 +252,7 @@ class Article(models.Model):
     def address(published_at, slug):
         """A story's address (percent-encoded) for its publication time and slug."""
         day = timezone.localdate(published_at)
-        return reverse(
-            "articles:detail",
-            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": slug},
-        )
+        return addresses.story(year=day.year, month=day.month, day=day.day, slug=slug)
 
     def _keep_old_address(self, saved):
         """A published address keeps working after the slug changes (articles/redirects.py);
@@ -506,7 +504,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return addresses.author(slug=self.slug)
 
 
 class Byline(models.Model):

@@ -19,10 +19,12 @@ from pagecache.generations import cached_count
 from pagecache.pages import FREE_TEXT, PAGINATED, reader_page
 
 from . import cache_tags
+from .fragments import front_page as front_page_fragments
+from .fragments import render_fragments
 from .furniture import months_with_stories, site_furniture
-from .models import Article, Author, Category
+from .models import Article, Author
 from .pages import render_article_page, report_shown
-from .querysets import bylines_prefetch, pk_in_any
+from .querysets import bylines_prefetch
 
 FRONT_PAGE_LATEST = 6
 FRONT_PAGE_PER_CATEGORY = 4
@@ -32,27 +34,53 @@ FRONT_PAGE_PER_CATEGORY = 4
 def front_page(request):
     published = Article.objects.published().for_listing()
     lead, latest = lead_and_latest(published)
+    # The sections' 160 headlines, each block drawn once per revision of what it shows (the
+    # lead, shown above, is left out of its section's).
+    below = section_blocks(lead)
+    report_shown(request, [lead, *latest, *below["stories"]])
+    cache_tags.carries(request, cache_tags.FRONT)
+    return render(
+        request,
+        "articles/front_page.html",
+        {
+            "lead": lead,
+            "latest": latest,
+            "sections": below["blocks"],
+            "section_stories": [story.pk for story in below["stories"]],
+            # Drawn once per revision of what they show, one cache read for all.
+            "front": front_page_fragments(lead, latest),
+        },
+    )
+
+
+def section_blocks(lead):
+    """{"blocks": each section's block of its newest headlines, drawn, in navigation order;
+    "stories": the stories they show}."""
+    headlines = (
+        # One more than shown, in case the lead is one; only what their blocks show.
+        Article.objects.published()
+        .only("title", "slug", "published_at", "updated_at", "category_id")
+        .latest_per_category(FRONT_PAGE_PER_CATEGORY + 1)
+    )
     per_category = {
         category_id: [story for story in stories if story != lead][:FRONT_PAGE_PER_CATEGORY]
-        for category_id, stories in groupby(
-            # One more than shown: the lead, shown above, is left out of its section's block.
-            published.latest_per_category(FRONT_PAGE_PER_CATEGORY + 1),
-            key=lambda story: story.category_id,
-        )
+        for category_id, stories in groupby(headlines, key=lambda story: story.category_id)
     }
     sections = [
         (category, per_category[category.pk])
         for category in site_furniture()["nav_categories"]
         if per_category.get(category.pk)
     ]
-    shown = [lead, *latest, *(story for _, stories in sections for story in stories)]
-    report_shown(request, shown)
-    cache_tags.carries(request, cache_tags.FRONT)
-    return render(
-        request,
-        "articles/front_page.html",
-        {"lead": lead, "latest": latest, "sections": sections},
-    )
+    stories = [story for _, shown in sections for story in shown]
+    return {
+        "blocks": render_fragments(
+            [
+                ("includes/section_block.html", {"category": category, "stories": shown})
+                for category, shown in sections
+            ]
+        ),
+        "stories": stories,
+    }
 
 
 def lead_and_latest(published):
@@ -62,7 +90,7 @@ def lead_and_latest(published):
     newest = published.values("pk")[: FRONT_PAGE_LATEST + 1]
     stories = list(
         published.with_bylines()
-        .filter(pk_in_any(published.db, featured, newest))
+        .in_any_of(featured, newest)
         .annotate(is_lead=Case(When(pk__in=featured, then=True), default=False))
     )
     lead = next((story for story in stories if story.is_lead), stories[0] if stories else None)
@@ -171,7 +199,11 @@ class CategoryArticleList(CountedList, ListView):
     context_object_name = "articles"
 
     def get_queryset(self):
-        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        # The sections are all in the furniture, kept per generation: no query to find one.
+        sections = {section.slug: section for section in site_furniture()["nav_categories"]}
+        self.category = sections.get(self.kwargs["slug"])
+        if self.category is None:
+            raise Http404("No such section.")
         return Article.objects.published().for_listing().filter(category=self.category)
 
     def get_context_data(self, **kwargs):

@@ -27,7 +27,7 @@ from django.db.models import Case, F, Q, TextField, Value, When
 from django.db.models.functions import Concat
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles import cache_tags
@@ -132,6 +132,44 @@ class ReaderDateInput(forms.TextInput):
         return super().format_value(value)
 
 
+def _attributes(attrs):
+    """Django's django/forms/widgets/attrs.html, in Python."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+class Select(forms.Select):
+    """Django's <select>, the same HTML drawn without a template per <option>: the author
+    filter's 300 options took a third of the search page's time."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], _attributes(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            for option in options:
+                parts.append(
+                    format_html(
+                        '\n  <option value="{}"{}>{}</option>\n',
+                        option["value"],
+                        _attributes(option["attrs"]),
+                        option["label"],
+                    )
+                )
+            if group_name:
+                parts.append(mark_safe("\n  </optgroup>"))
+        parts.append(mark_safe("\n</select>"))
+        return mark_safe("".join(parts))
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(
         label="Search for",
@@ -148,6 +186,7 @@ class SearchForm(forms.Form):
         required=False,
         to_field_name="slug",
         empty_label="All sections",
+        widget=Select,
     )
     author = forms.ModelChoiceField(
         Author.objects.all(),
@@ -155,6 +194,7 @@ class SearchForm(forms.Form):
         required=False,
         to_field_name="slug",
         empty_label="Any author",
+        widget=Select,
     )
     date_from = ReaderDateField(label="From", required=False)
     date_to = ReaderDateField(label="To", required=False)

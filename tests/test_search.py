@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django import forms
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Author, Byline
-from search.views import highlight
+from search.views import SearchForm, highlight
 
 from .factories import make_article, make_category
 
@@ -560,3 +561,33 @@ def test_update_search_index_does_nothing_on_sqlite(sqlite, capsys):
     call_command("update_search_index")
 
     assert "only on PostgreSQL" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "data", [{}, {"category": "world", "author": "ada-o-neil"}, {"author": '"><b>'}]
+)
+def test_the_filters_select_boxes_are_django_own_html(data):
+    """The search form's <select>s are drawn without a template per option, as the same HTML."""
+
+    make_category(name="World & Co", slug="world")
+    Author.objects.create(name="Ada O'Neil", slug="ada-o-neil")
+    form = SearchForm(data)
+    form.is_valid()
+    for name in ("category", "author"):
+        field = form[name]
+        attrs = {"id": field.auto_id}
+        django_own = forms.Select.render(field.field.widget, name, field.value(), attrs)
+        assert str(field.field.widget.render(name, field.value(), attrs)) == django_own
+
+
+def test_a_page_of_results_follows_new_and_edited_stories_at_once(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # what is kept per generation, not the page cache
+    story = make_article(title="Harbour pipeline approved")
+    assert titles(search(client, q="pipeline")) == ["Harbour pipeline approved"]
+    make_article(title="Second pipeline planned", published_at=timezone.now())
+    story.title = "Harbour pipeline opened"
+    story.save()
+    assert set(titles(search(client, q="pipeline"))) == {
+        "Second pipeline planned",
+        "Harbour pipeline opened",
+    }

@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -46,12 +47,18 @@ def test_front_page_has_a_block_per_category_with_its_newest_stories(client):
     make_article(category=sport, title="Sport story")
     make_category(name="Empty section")
 
-    response = client.get("/")
+    page = client.get("/").text
 
-    sections = {category.name: stories for category, stories in response.context["sections"]}
+    blocks = [b.split("</section>")[0] for b in page.split('<section class="section-block"')[1:]]
+    sections = {
+        re.search(r'class="section-title"><a href="[^"]+">([^<]+)</a>', block)[1]: re.findall(
+            r'<li>\s*<a href="[^"]+">([^<]+)</a>', block
+        )
+        for block in blocks
+    }
     assert list(sections) == ["World", "Sport"]
     assert len(sections["World"]) == 4
-    assert [s.title for s in sections["Sport"]] == ["Sport story"]
+    assert sections["Sport"] == ["Sport story"]
 
 
 def test_front_page_never_shows_drafts_or_scheduled_stories(client):

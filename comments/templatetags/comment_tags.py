@@ -1,8 +1,10 @@
 from django import template
 from django.conf import settings
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from articles import cache_tags
+from articles.fragments import render_fragments
 from pagecache.pages import changes_at, last_modified
 
 from ..forms import CommentForm
@@ -96,3 +98,21 @@ def pending_comments_link(context):
         if user.has_perm("comments.change_comment")
         else "",
     }
+
+
+@register.simple_tag
+def comment_threads(threads, story_url, is_open):
+    """Each thread (threads() gives them, with `approved_replies`) drawn once per revision of
+    its comments, whether comments are open and where its reply links point: the comments
+    are most of a busy story's page."""
+    context = {"story_url": story_url, "is_open": bool(is_open)}
+    html = render_fragments(
+        [
+            (
+                "comments/thread.html",
+                {"thread": thread, "replies": thread.approved_replies, **context},
+            )
+            for thread in threads
+        ]
+    )
+    return mark_safe("".join(html))

@@ -1,0 +1,142 @@
+"""Story cards, headlines and section blocks rendered once and reused by every page and every
+app server that shows the same thing: rendering them in Django's templates was most of what an
+uncached page cost (bench/RESULTS.md, issue 14).
+
+A fragment's key is a digest of everything it may show: every field of each story that the
+page's query loaded (its revision, title, address, picture, date...), its section's name and
+address, its credited authors' names and addresses (when the page fetched its bylines), the
+time zone, and the source of the templates and tags that draw it. So an edited story, a renamed section or author, a new
+picture or a new template is a new key, rendered on its next showing; nothing is purged, and
+old keys expire (or are evicted: they live with the page copies, in the `pages` cache).
+
+A page's fragments are read with one get_many and the missing ones stored with one set_many.
+The views still choose the stories: fragments only draw what they are given.
+"""
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.db import models
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from pagecache.generations import pages_cache
+
+# A fragment nobody asked for in a day is dropped: its story has moved on or off the pages.
+FRAGMENT_SECONDS = 24 * 60 * 60
+# What a fragment's templates may draw with: a change to any of them is a new set of keys.
+SOURCES = (
+    "templates/includes",
+    "templates/comments/thread.html",
+    "articles/templatetags/picture_tags.py",
+    "articles/templatetags/seo_tags.py",
+    "articles/images.py",
+)
+
+
+@cache
+def templates_version():
+    """A digest of the fragment templates and the tags they use, and of where media live."""
+    digest = hashlib.sha256()
+    for source in SOURCES:
+        path = Path(settings.BASE_DIR) / source
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if file.is_file():
+                digest.update(file.read_bytes())
+    digest.update(repr((settings.MEDIA_URL, getattr(settings, "STORAGES", None))).encode())
+    return digest.hexdigest()[:16]
+
+
+def _plain(value):
+    """A file field's value as its name (its FieldFile also holds the storage)."""
+    return value.name if isinstance(value, File) else value
+
+
+def _signature(value):
+    """What `value` shows in a fragment, as plain data: the part of a fragment's key it makes."""
+    from .models import Article, Author, Category
+
+    if isinstance(value, Article):
+        # Every field the query loaded (updated_at among them): what a template can show
+        # without a query, and a new key when any of it changes. Its section when fetched
+        # with it; its credited authors when the page fetched its bylines (views.fetch_bylines),
+        # which every template that prints them needs anyway: never a query per story here.
+        loaded = value.__dict__
+        fields = tuple(
+            _plain(loaded[field.attname])
+            for field in value._meta.concrete_fields
+            if field.attname in loaded
+        )
+        category = value.category if Article.category.is_cached(value) else None
+        authors = ()
+        if "bylines" in getattr(value, "_prefetched_objects_cache", {}):
+            authors = tuple(_signature(author) for author in value.credited_authors)
+        return ("story", fields, _signature(category), authors)
+    if isinstance(value, Category):
+        return ("section", value.pk, value.name, value.slug)
+    if isinstance(value, Author):
+        return ("author", value.pk, value.name, value.slug)
+    if isinstance(value, models.Model):  # A comment...: every field its query loaded.
+        loaded = value.__dict__
+        return (
+            value._meta.label,
+            tuple(
+                _plain(loaded[field.attname])
+                for field in value._meta.concrete_fields
+                if field.attname in loaded
+            ),
+        )
+    if isinstance(value, (list, tuple)):
+        return tuple(_signature(item) for item in value)
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"No fragment signature for {value!r}")
+
+
+def _key(template_name, context):
+    parts = (templates_version(), timezone.get_current_timezone_name(), template_name)
+    parts += tuple(sorted((name, _signature(value)) for name, value in context.items()))
+    return f"fragment:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
+
+
+def render_fragments(fragments):
+    """[(template name, context)] -> their HTML, in order: from the cache where drawn before
+    (one read for all), else rendered now and kept (one write for all). A context holds
+    stories, sections, authors, lists of them and plain values (options such as show_image)."""
+    keys = [_key(name, context) for name, context in fragments]
+    store = pages_cache()
+    found = store.get_many(list(dict.fromkeys(keys)))
+    drawn = {}
+    html = []
+    for key, (name, context) in zip(keys, fragments, strict=True):
+        text = found.get(key) or drawn.get(key)
+        if text is None:
+            text = drawn[key] = get_template(name).render(context)
+        html.append(mark_safe(text))
+    if drawn:
+        store.set_many(drawn, FRAGMENT_SECONDS)
+    return html
+
+
+def story_fragments(template_name, stories, **options):
+    """Each of `stories` drawn with `template_name` (as `story`, with `options`)."""
+    return render_fragments([(template_name, {"story": story, **options}) for story in stories])
+
+
+def front_page(lead, latest):
+    """The front page's lead and latest stories, one cache read: {"lead", "latest"}."""
+    html = render_fragments(
+        [("includes/lead_story.html", {"story": lead, "show_category": True})] * bool(lead)
+        + [
+            (
+                "includes/article_card.html",
+                {"story": story, "show_image": True, "show_category": True, "show_byline": True},
+            )
+            for story in latest
+        ]
+    )
+    return {"lead": html.pop(0) if lead else "", "latest": html}
