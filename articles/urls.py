@@ -1,6 +1,8 @@
 from django.urls import path, register_converter
 
-from . import feeds, views
+from syndication import feeds
+
+from . import views
 
 
 class FourDigitYearConverter:

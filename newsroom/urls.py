@@ -8,8 +8,8 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.generic import TemplateView
 from django.views.static import serve
 
-from articles import sitemaps
 from articles.views import upload_body_image
+from syndication import sitemaps
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
