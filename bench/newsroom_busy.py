@@ -158,7 +158,7 @@ def pick_pages():
         ),
         reverse("search:search") + "?q=pipeline",
         reverse("search:search") + f"?q={word.lower()}",
-        reverse("articles:feed-rss"),
+        reverse("syndication:feed-rss"),
         reverse("articles:about"),
     ]
     edited = [

@@ -112,11 +112,13 @@ INSTALLED_APPS = [
     # The ground floor: knows no app of the site (they tell it what changed).
     "pagecache",
     # The middle floor, bottom up: images (files, renditions, body images), stories; then
-    # comments, search and most read, which read stories and know nothing of each other.
+    # comments, search, most read and feeds and sitemaps, which read stories and know nothing
+    # of each other.
     "images",
     "articles",
     "search",
     "mostread",
+    "syndication",
     "comments",
     "wordpress",
     "transfer",

@@ -218,7 +218,9 @@ def sections(stats=None):
 @cache_control(public=True, max_age=SITEMAP_MAX_AGE)
 @reader_page
 def index(request):
-    response = views.index(request, sections(index_stats()), sitemap_url_name="sitemap-section")
+    response = views.index(
+        request, sections(index_stats()), sitemap_url_name="syndication:sitemap-section"
+    )
     # Each month's date is its newest story's revision or correction: any edit may move one.
     cache_tags.carries(request, cache_tags.ANY_STORY)
     # Django names each section at the request's host: give it the canonical address.
