@@ -8,7 +8,10 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from pagecache.generations import register_expiry
 
-        from . import furniture, signals  # noqa: F401  (registers the receivers)
+        from . import converters, furniture, signals  # noqa: F401  (signals registers the receivers)
+
+        # <yyyy>, <dd>, <uslug>: articles' addresses and syndication's feeds beside them.
+        converters.register()
 
         # Pages change when a scheduled story falls due, with no save to announce it.
         register_expiry(furniture.start_generation)

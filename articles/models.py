@@ -13,7 +13,6 @@ from django.db.models import (
     F,
     Q,
 )
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
@@ -481,111 +480,11 @@ LIST_FIELDS = ("category_id", "is_featured")
 WORDS_PER_MINUTE = 230
 
 
-class Author(models.Model):
-    """A person credited in bylines; may or may not have an account."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="author_profile",
-        help_text="The account this person signs in with, if any.",
-    )
-    name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True)
-    bio = models.TextField("short bio", max_length=600, blank=True)
-    photo = models.ImageField(upload_to="authors/", blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return addresses.author(slug=self.slug)
-
-
-class Byline(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
-    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["article", "author"], name="byline_unique_author")
-        ]
-
-    def __str__(self):
-        return f"{self.author} on {self.article}"
-
-
-class Correction(models.Model):
-    """A dated note appended to a published story, shown to readers newest first."""
-
-    class Kind(models.TextChoices):
-        CORRECTION = "correction", "Correction"
-        UPDATE = "update", "Update"
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CORRECTION)
-    text = models.TextField(
-        help_text="Plain text: what was wrong and what is right, or what is new."
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} to {self.article}"
-
-
-PLACEHOLDER_SUMMARY = (
-    "Lorem ipsum dolor sit amet, consectetur adipiscing elit. Sed do eiusmod tempor "
-    "incididunt ut labore et dolore magna aliqua. Edit this text in the admin, under About."
-)
-
-
-class About(models.Model):
-    """The site's own description: one row, edited in the admin."""
-
-    site_name = models.CharField(max_length=100, default="Newsroom")
-    tagline = models.CharField(max_length=200, blank=True, default="News, plainly told")
-    summary = models.TextField(
-        default=PLACEHOLDER_SUMMARY,
-        help_text="The short text of the “About” box shown on every page. Plain text.",
-    )
-    body = models.TextField(
-        blank=True,
-        default="<p>" + PLACEHOLDER_SUMMARY + "</p>",
-        help_text="The full About page.",
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = "About the site"
-        verbose_name_plural = "About the site"
-        constraints = [models.CheckConstraint(condition=Q(pk=1), name="about_singleton")]
-
-    def __str__(self):
-        return f"About {self.site_name}"
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        self.body = sanitize_html(self.body)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("articles:about")
-
-    @classmethod
-    def load(cls):
-        about, _ = cls.objects.get_or_create(pk=1)
-        return about
-
+# The story's people, notes and the site's own page, each in a module of its own, registered
+# with the app here (and importable from here, as ever).
+from .about import PLACEHOLDER_SUMMARY, About  # noqa: F401
+from .corrections import Correction
+from .people import Author, Byline  # noqa: F401
 
 # Old addresses of stories live beside the fallback that answers them.
 from .redirects import Redirect

@@ -141,8 +141,8 @@ def pick_urls():
         "archive": reverse("articles:archive"),
         "search": f"{reverse('search:search')}?q={SEARCH_WORD}",
         "about": reverse("articles:about"),
-        "feed": reverse("articles:feed-rss"),
-        "sitemap": reverse("sitemap"),
+        "feed": reverse("syndication:feed-rss"),
+        "sitemap": reverse("syndication:sitemap"),
     }
     return {page: url for page, url in urls.items() if page in json.loads(os.environ["PAGES"])}
 

@@ -35,7 +35,6 @@ import secrets
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -45,6 +44,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from busy_readers import readers_script, wrk, wrk_result
+from busy_report import report
 from loadtest import BROWSER_ENCODING, Site, fetch, flush_redis, machine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,7 +54,6 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/12"
 EDIT_EVERY, APPROVE_EVERY = 3.0, 1.0  # seconds: the issue's newsroom
 STORIES, EDITED = 12, 4
-THROUGHPUT_TARGET, P99_TARGET_MS, VISIBLE_TARGET_S = 0.90, 100, 2.0
 POLL_EVERY = 0.05  # seconds between a checker's requests
 EDITOR, MODERATOR = "busy-bench-editor", "busy-bench-moderator"
 
@@ -158,7 +158,7 @@ def pick_pages():
         ),
         reverse("search:search") + "?q=pipeline",
         reverse("search:search") + f"?q={word.lower()}",
-        reverse("articles:feed-rss"),
+        reverse("syndication:feed-rss"),
         reverse("articles:about"),
     ]
     edited = [
@@ -298,55 +298,6 @@ def restore(originals, comment_pks):
 # --- The driver: processes and HTTP, no Django ------------------------------------------------
 
 
-WRK_SCRIPT = """
-local paths = %s
-local threads = {}
-function setup(thread) table.insert(threads, thread) end
-function init(args) n = math.random(#paths); errors5xx = 0; errors4xx = 0 end
-function request()
-  n = n %% #paths + 1
-  return wrk.format("GET", paths[n], {["Accept-Encoding"] = "%s"})
-end
-function response(status, headers, body)
-  if status >= 500 then errors5xx = errors5xx + 1
-  elseif status >= 400 then errors4xx = errors4xx + 1 end
-end
-function done(summary, latency, requests)
-  local e5, e4 = 0, 0
-  for _, thread in ipairs(threads) do
-    e5 = e5 + thread:get("errors5xx"); e4 = e4 + thread:get("errors4xx")
-  end
-  local e = summary.errors
-  io.write(string.format(
-    '\\nRESULT {"requests": %%d, "seconds": %%f, "p50": %%f, "p99": %%f, "max": %%f, ' ..
-    '"errors5xx": %%d, "errors4xx": %%d, "socket_errors": %%d}\\n',
-    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3,
-    latency:percentile(99) / 1e3, latency.max / 1e3, e5, e4,
-    e.connect + e.read + e.write + e.timeout))
-end
-"""
-
-
-def wrk(site, script, seconds, connections):
-    """Start wrk over the rotation: a Popen whose output `wrk_result` reads."""
-    return subprocess.Popen(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script]
-        + [site.url("/")],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-
-
-def wrk_result(process, seconds):
-    output, _ = process.communicate(timeout=seconds + 60)
-    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
-    result = json.loads(line.removeprefix("RESULT "))
-    result["rps"] = result["requests"] / result["seconds"]
-    if not result["requests"]:  # wrk then reports latencies of 0, which would pass.
-        result.update(p50=math.inf, p99=math.inf, max=math.inf)
-    return result
-
-
 class Checker:
     """Polls the pages that should show a change, as an anonymous reader, until each does."""
 
@@ -403,11 +354,6 @@ def pages_showing(site, story):
     lists = [(label, path) for label, path in story["lists"]]
     shown = [(label, path) for label, path in lists if words in fetch(site.url(path))[2].decode()]
     return [("story page", story["path"]), *shown]
-
-
-def percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1)] if ordered else 0
 
 
 def main():
@@ -474,9 +420,7 @@ def main():
 
 
 def run(args, site, desk, plan, work):
-    script = work / "readers.lua"
-    paths = "{" + ", ".join(json.dumps(url) for url in plan["urls"]) + "}"
-    script.write_text(WRK_SCRIPT % (paths, BROWSER_ENCODING))
+    script = readers_script(work / "readers.lua", plan["urls"])
     print(
         f"Readers: {len(plan['urls'])} addresses; wrk -t2 -c{args.connections}, {args.workers} "
         f"gunicorn workers, page cache on; {args.duration} s a phase",
@@ -510,69 +454,6 @@ def run(args, site, desk, plan, work):
     busy = wrk_result(readers, args.duration)
     checker.join()
     return {"baseline": baseline, "busy": busy, "changes": changes, "checker": checker}
-
-
-def report(args, plan, outcome, started):
-    baseline, busy, checker = outcome["baseline"], outcome["busy"], outcome["checker"]
-    ratio = busy["rps"] / baseline["rps"] if baseline["rps"] else 0
-    delays = [delay for delay, _, _ in checker.delays]
-    saves = [change["at"] - change["began"] for change in outcome["changes"]]
-    edits = sum(change["change"] == "edit" for change in outcome["changes"])
-    errors5xx = baseline["errors5xx"] + busy["errors5xx"] + checker.errors5xx
-    missed = []
-    if ratio < THROUGHPUT_TARGET:
-        missed.append(f"busy throughput {ratio:.0%} of baseline (target ≥ {THROUGHPUT_TARGET:.0%})")
-    if busy["p99"] >= P99_TARGET_MS:
-        missed.append(f"p99 {busy['p99']:.1f} ms while busy (target < {P99_TARGET_MS} ms)")
-    if errors5xx:
-        missed.append(f"{errors5xx} responses 5xx")
-    if checker.lost:
-        missed.append(f"{len(checker.lost)} changes never seen within {args.give_up:.0f} s")
-    late = [d for d in checker.delays if d[0] > VISIBLE_TARGET_S]
-    if late:
-        missed.append(
-            f"{len(late)} of {len(checker.delays)} changes seen after {VISIBLE_TARGET_S} s"
-        )
-    if not outcome["changes"]:
-        missed.append("no change was made")
-
-    print("\n" + "=" * 78 + "\n")
-    print(f"Machine: {started}. Command: `bench/newsroom_busy.py {' '.join(sys.argv[1:])}`\n")
-    print("| phase | requests/s | p50 ms | p99 ms | max ms | 5xx | 4xx | socket errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for name, r in (("baseline (readers only)", baseline), ("busy (editor + moderator)", busy)):
-        print(
-            f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['max']:.0f} | "
-            f"{r['errors5xx']} | {r['errors4xx']} | {r['socket_errors']} |"
-        )
-    print()
-    by_kind = {}
-    for delay, kind, _ in checker.delays:
-        by_kind.setdefault(kind, []).append(delay)
-    print(f"- busy / baseline throughput: {ratio:.1%} (target ≥ {THROUGHPUT_TARGET:.0%})")
-    print(
-        f"- changes: {edits} story saves, {len(outcome['changes']) - edits} comment approvals; "
-        f"the save or approval itself: median {statistics.median(saves or [0]) * 1000:.0f} ms, "
-        f"max {max(saves or [0]) * 1000:.0f} ms"
-    )
-    print(
-        f"- visible to an anonymous reader after (seconds, from the commit): "
-        f"max {max(delays or [0]):.2f}, p95 {percentile(delays, 0.95):.2f}, "
-        f"median {statistics.median(delays or [0]):.2f} over {len(delays)} page checks; "
-        f"{len(checker.lost)} never seen (target: all within {VISIBLE_TARGET_S:.0f} s)"
-    )
-    for kind, values in sorted(by_kind.items()):
-        print(
-            f"  - {kind}: {len(values)} checks, max {max(values):.2f} s, "
-            f"p95 {percentile(values, 0.95):.2f} s"
-        )
-    print(f"- checkers' own requests: {checker.requests} (not in the readers' numbers)")
-    print()
-    if missed:
-        print("MISSED: " + "; ".join(missed))
-        return 1
-    print("All targets met.")
-    return 0
 
 
 if __name__ == "__main__":

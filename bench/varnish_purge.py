@@ -98,7 +98,7 @@ def content():
         "its month": reverse(
             "articles:archive-month", kwargs={"year": month.year, "month": month.month}
         ),
-        "the feed": reverse("articles:feed-rss"),
+        "the feed": reverse("syndication:feed-rss"),
         "its comments": reverse("comments:list", args=[edited.pk]),
         "a neighbour": neighbour.get_absolute_url(),
         "other section": sport.get_absolute_url(),

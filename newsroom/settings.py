@@ -4,47 +4,30 @@ Every value a deployment changes is an environment variable, listed in README.md
 """
 
 import os
-import re
-from datetime import time, timedelta
+from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
-from dotenv import load_dotenv
+
+from newsroom.environment import (
+    env_bool,
+    env_comment_mode,
+    env_int,
+    env_list,
+    env_open_hours,
+    env_rate_limit,
+    load_env_file,
+    site_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name, default):
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
-
-
-def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
 # A developer's machine keeps its settings in a git-ignored `.env` (`make run` writes one with
-# DEBUG on and a generated key), so every `manage.py` command works as README.md shows it.
-# Variables already in the environment win over the file. ENV_FILE names another file, or
-# none when empty: the tests set it empty so a developer's `.env` never changes what they see.
-ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
-if ENV_FILE:
-    load_dotenv(ENV_FILE, override=False)
+# DEBUG on and a generated key); variables already in the environment win over it. ENV_FILE
+# names another file, or none when empty: the tests set it empty (newsroom/environment.py).
+ENV_FILE = load_env_file(BASE_DIR / ".env")
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -65,31 +48,9 @@ elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecu
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
 
-def _site_url():
-    """The site's one canonical address, e.g. https://news.example.com: absolute links in
-    pages, feeds and sitemaps, and feed entry ids, never depend on the Host a request used."""
-    url = os.environ.get("SITE_URL", "").strip().rstrip("/")
-    if not url:
-        if DEBUG:
-            return "http://127.0.0.1:8000"
-        if not ALLOWED_HOSTS:
-            # No request is allowed in, so no page needs the address: commands that serve
-            # nothing (migrate, bench/populate.py) run without one.
-            return "http://localhost"
-        # By default the first allowed host, over HTTPS when the site is served over it.
-        host = ALLOWED_HOSTS[0]
-        if "*" not in host and not host.startswith("."):
-            return f"{'https' if env_bool('HTTPS', False) else 'http'}://{host}"
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path:
-        raise ImproperlyConfigured(
-            f"SITE_URL must be the site's address, like https://news.example.com, not {url!r} "
-            "(without it, production takes the first ALLOWED_HOSTS entry that names one host)."
-        )
-    return url
-
-
-SITE_URL = _site_url()
+# The site's one canonical address, e.g. https://news.example.com: absolute links in pages,
+# feeds and sitemaps, and feed entry ids, never depend on the Host a request used.
+SITE_URL = site_url(DEBUG, ALLOWED_HOSTS)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # A comment refused for its CSRF token comes back in its form, never lost.
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
@@ -112,11 +73,13 @@ INSTALLED_APPS = [
     # The ground floor: knows no app of the site (they tell it what changed).
     "pagecache",
     # The middle floor, bottom up: images (files, renditions, body images), stories; then
-    # comments, search and most read, which read stories and know nothing of each other.
+    # comments, search, most read and feeds and sitemaps, which read stories and know nothing
+    # of each other.
     "images",
     "articles",
     "search",
     "mostread",
+    "syndication",
     "comments",
     "wordpress",
     "transfer",
@@ -453,52 +416,6 @@ MOST_READ_CACHE_SECONDS = env_int("MOST_READ_CACHE_SECONDS", 60)
 # listed in README.md; an unreadable value stops the site at start-up, not at a reader's post.
 
 
-def _rate_limit(name, default):
-    """Read "5/10m" as (5, 600): at most 5 posts in 10 minutes (units s, m, h); "off" as None."""
-    value = os.environ.get(name, default).strip().lower()
-    if value in {"0", "off"}:
-        return None
-    units = {"s": 1, "m": 60, "h": 3600}
-    count, slash, period = value.partition("/")
-    number, unit = (period[:-1], period[-1]) if period[-1:] in units else (period, "s")
-    try:
-        limit, seconds = int(count), int(number or 1) * units[unit]
-    except ValueError:
-        limit = seconds = 0
-    if not slash:
-        limit = 0
-    if limit < 1 or seconds < 1:
-        raise ImproperlyConfigured(f'{name} must look like "5/10m" or be "off", not {value!r}.')
-    return limit, seconds
-
-
-def _open_hours(name):
-    """Read "07:00-22:00" as (time(7), time(22)); empty as None (always open). A range may run
-    across midnight ("22:00-02:00")."""
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return None
-    found = re.fullmatch(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})", value)
-    try:
-        opens, closes = (time(int(h), int(m)) for h, m in (found.group(1, 2), found.group(3, 4)))
-    except (AttributeError, ValueError):
-        opens = closes = None
-    if opens is None or opens == closes:
-        raise ImproperlyConfigured(
-            f'{name} must look like "07:00-22:00" (two different times) or be empty, not {value!r}.'
-        )
-    return opens, closes
-
-
-def _comment_mode(name, default):
-    value = os.environ.get(name, "").strip().lower() or default
-    if value not in {"open", "premoderated", "closed"}:
-        raise ImproperlyConfigured(
-            f'{name} must be "open", "premoderated" or "closed", not {value!r}.'
-        )
-    return value
-
-
 # Mail goes through Django 6.1's MAILERS; the old EMAIL_* settings must not be set beside it.
 # Without SMTP_HOST, messages are printed to the console, which is what development wants
 # (`manage.py check --deploy` points it out in production).
@@ -541,10 +458,10 @@ if not 1 <= COMMENTS_TRUST_AFTER_APPROVED <= 20:
 # How a story takes comments unless its section or the story itself says otherwise: "open"
 # (trusted commenters appear at once, the rest wait), "premoderated" (every comment waits) or
 # "closed".
-COMMENTS_DEFAULT_MODE = _comment_mode("COMMENTS_DEFAULT_MODE", "open")
+COMMENTS_DEFAULT_MODE = env_comment_mode("COMMENTS_DEFAULT_MODE", "open")
 # The local times (TIME_ZONE) between which readers may comment, e.g. "07:00-22:00"; outside
 # them the story says when comments reopen. Empty: at any hour.
-COMMENTS_OPEN_HOURS = _open_hours("COMMENTS_OPEN_HOURS")
+COMMENTS_OPEN_HOURS = env_open_hours("COMMENTS_OPEN_HOURS")
 # Stories stop taking comments this many days after publication; 0 keeps them open.
 COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 30)
 # A comment posted sooner than this after its form was shown is a bot's: it is filed as spam.
@@ -556,7 +473,7 @@ COMMENTS_WRITING_MINUTES = env_int("COMMENTS_WRITING_MINUTES", 10)
 COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)
 # Comment posts allowed per IP address, counted in the cache (shared by every worker when the
 # cache is Redis): (posts, seconds) or None.
-COMMENTS_RATE_LIMIT = _rate_limit("COMMENTS_RATE_LIMIT", "5/10m")
+COMMENTS_RATE_LIMIT = env_rate_limit("COMMENTS_RATE_LIMIT", "5/10m")
 # Behind a reverse proxy every request comes from the proxy's address: name the header in which
 # the proxy passes the reader's own (e.g. X-Forwarded-For or X-Real-IP). Empty: REMOTE_ADDR.
 COMMENTS_CLIENT_IP_HEADER = os.environ.get("COMMENTS_CLIENT_IP_HEADER", "").strip()
@@ -572,7 +489,7 @@ COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)
 # hidden until a moderator decides; 0 never hides one (reports only fill the Reported queue).
 COMMENTS_HIDE_AFTER_REPORTS = env_int("COMMENTS_HIDE_AFTER_REPORTS", 3)
 # Reports allowed per IP address, counted like COMMENTS_RATE_LIMIT: (reports, seconds) or None.
-COMMENTS_REPORT_RATE_LIMIT = _rate_limit("COMMENTS_REPORT_RATE_LIMIT", "10/10m")
+COMMENTS_REPORT_RATE_LIMIT = env_rate_limit("COMMENTS_REPORT_RATE_LIMIT", "10/10m")
 # A banned or suspended commenter's new comments go to Rejected. False: they are told what
 # everyone is told ("awaiting moderation"); True: that they cannot comment (and until when).
 COMMENTS_BAN_MESSAGE = env_bool("COMMENTS_BAN_MESSAGE", False)

@@ -4,11 +4,9 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.urls import include, path, re_path
-from django.views.decorators.cache import cache_control, never_cache
-from django.views.generic import TemplateView
+from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
-from articles import sitemaps
 from articles.views import upload_body_image
 
 admin.site.site_header = "Newsroom"
@@ -64,19 +62,7 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
     path("search/", include("search.urls")),
     path("most-read/", include("mostread.urls")),
-    path("sitemap.xml", sitemaps.index, name="sitemap"),
-    # Before sitemap-<section>.xml: the index links the news sitemap as its "news" section.
-    path("sitemap-news.xml", sitemaps.news, name="sitemap-news"),
-    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
-    path(
-        "robots.txt",
-        cache_control(public=True, max_age=24 * 60 * 60)(
-            TemplateView.as_view(
-                template_name="robots.txt", content_type="text/plain; charset=utf-8"
-            )
-        ),
-        name="robots",
-    ),
+    path("", include("syndication.urls")),
     path("", include("articles.urls")),
 ]
 

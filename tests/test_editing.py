@@ -150,8 +150,8 @@ def test_a_writers_username_is_never_published_as_a_byline(client):
     story = make_article(title="Unsigned story", author=writer)
 
     page = client.get(story.get_absolute_url()).text
-    rss = client.get(reverse("articles:feed-rss")).text
-    atom = client.get(reverse("articles:feed-atom")).text
+    rss = client.get(reverse("syndication:feed-rss")).text
+    atom = client.get(reverse("syndication:feed-atom")).text
 
     for published in (page, rss, atom):
         assert "wendy_login" not in published

@@ -55,7 +55,7 @@ def test_every_shown_comment_links_to_its_report_form_the_same_for_every_reader(
 
 
 def test_crawlers_are_kept_off_the_report_forms(published):
-    robots = Client().get(reverse("robots")).text.splitlines()
+    robots = Client().get(reverse("syndication:robots")).text.splitlines()
     page = Client().get(report_url(published)).text
 
     assert "Disallow: /comments/report/" in robots

@@ -200,7 +200,7 @@ def test_every_response_carries_the_security_headers(client, story):
     client.force_login(make_user(is_staff=True, is_superuser=True))
     urls = [
         *public_urls(story),
-        reverse("articles:feed-rss"),
+        reverse("syndication:feed-rss"),
         "/robots.txt",
         reverse("admin:index"),
         reverse("admin:articles_article_change", args=[story.pk]),

@@ -207,8 +207,8 @@ def test_a_real_server_answers_413_to_the_headers_alone(live_server):
 def author_addresses(author):
     return [
         author.get_absolute_url(),
-        reverse("articles:author-feed-rss", args=[author.slug]),
-        reverse("articles:author-feed-atom", args=[author.slug]),
+        reverse("syndication:author-feed-rss", args=[author.slug]),
+        reverse("syndication:author-feed-atom", args=[author.slug]),
     ]
 
 

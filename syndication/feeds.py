@@ -23,11 +23,10 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
+from articles import cache_tags
+from articles.models import About, Article, Author, Category
+from articles.templatetags.seo_tags import absolute_url
 from images.processing import fallback_rendition
-
-from . import cache_tags
-from .models import About, Article, Author, Category
-from .templatetags.seo_tags import absolute_url
 
 FEED_LENGTH = 30
 # Readers poll feeds often; a story may reach them a few minutes late.

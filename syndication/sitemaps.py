@@ -19,12 +19,11 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from taggit.models import Tag
 
+from articles import cache_tags
+from articles.furniture import months_with_stories, site_furniture
+from articles.models import About, Article, Author, Category
+from articles.templatetags.seo_tags import absolute_url
 from pagecache.pages import PAGE_NUMBER, reader_page
-
-from . import cache_tags
-from .furniture import months_with_stories, site_furniture
-from .models import About, Article, Author, Category
-from .templatetags.seo_tags import absolute_url
 
 SITEMAP_MAX_AGE = 60 * 60
 # Google News reads stories of the last two days, at most 1,000 per sitemap.
@@ -219,7 +218,9 @@ def sections(stats=None):
 @cache_control(public=True, max_age=SITEMAP_MAX_AGE)
 @reader_page
 def index(request):
-    response = views.index(request, sections(index_stats()), sitemap_url_name="sitemap-section")
+    response = views.index(
+        request, sections(index_stats()), sitemap_url_name="syndication:sitemap-section"
+    )
     # Each month's date is its newest story's revision or correction: any edit may move one.
     cache_tags.carries(request, cache_tags.ANY_STORY)
     # Django names each section at the request's host: give it the canonical address.
