@@ -1,6 +1,7 @@
 """Story cards, section blocks and the furniture, drawn once and reused (articles/fragments.py):
 whatever changes in what they show is on the next render, with the page cache off."""
 
+from datetime import timedelta
 from unittest import mock
 
 import pytest
@@ -127,6 +128,23 @@ def test_a_story_read_next_follows_new_stories_at_once(client, story):
     make_article(category=story.category, title="The sequel", published_at=timezone.now())
     text = client.get(story.get_absolute_url()).text
     assert "Next in World" in text and "The sequel" in text
+
+
+def test_a_story_read_next_shows_an_edited_headline_at_once(client, story):
+    """Which stories come next is kept under the generation, which an edit in place does not
+    raise (only the edited story's tag): their headlines are read fresh every time."""
+    older = make_article(
+        category=story.category,
+        title="Harbour reopens",
+        published_at=story.published_at - timedelta(hours=1),
+    )
+    assert "Harbour reopens" in client.get(story.get_absolute_url()).text
+    older.title = "Harbour closes again"
+    older.save()
+
+    text = client.get(story.get_absolute_url()).text
+
+    assert "Harbour closes again" in text and "Harbour reopens" not in text
 
 
 def test_the_front_page_section_blocks_follow_an_edit_at_once(client, story):
