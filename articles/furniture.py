@@ -18,6 +18,8 @@ from .models import About, Article, Category
 
 # The parts of every page drawn with the furniture (templates/includes/furniture/): nothing in
 # them may differ between pages, but for the current section's mark (article_tags.section_nav).
+# How many sections the "Top Categories" box lists.
+TOP_CATEGORIES = 10
 FURNITURE_HTML = ("masthead", "nav", "top_categories", "about_boxes", "footer")
 # This process's copy of the current generation's furniture: {generation: furniture}.
 _in_process = {}
@@ -71,10 +73,12 @@ def _build_furniture():
     furniture = {
         "about": about,
         "nav_categories": categories,
+        # The busiest few, as the box says: every section is in the navigation above, and a
+        # newsroom of 40 sections would repeat all 40 on every page (2.5 KB of the story page).
         "top_categories": sorted(
             (category for category in categories if category.published_count),
             key=lambda category: (-category.published_count, category.position, category.name),
-        ),
+        )[:TOP_CATEGORIES],
     }
     return furniture, about.next_due
 

@@ -353,3 +353,17 @@ def test_server_error_page_is_styled_and_reveals_nothing(client, settings):
     assert "Something went wrong on our side" in page
     assert "site.css" in page
     assert "Traceback" not in page
+
+
+def test_top_categories_lists_the_busiest_ten_sections_and_the_navigation_all(client):
+    sections = [make_category(name=f"Section {n:02}", slug=f"section-{n:02}") for n in range(12)]
+    for count, section in enumerate(sections, start=1):
+        for _ in range(count):
+            make_article(category=section)
+
+    page = client.get("/about/").text
+    box = page.split('id="top-categories"')[1].split("</section>")[0]
+
+    assert [f"Section {n:02}" in box for n in range(12)] == [False, False] + [True] * 10
+    assert box.index("Section 11") < box.index("Section 02")  # the busiest first
+    assert all(f'href="/category/section-{n:02}/"' in page for n in range(12))  # the navigation
