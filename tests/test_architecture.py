@@ -16,6 +16,7 @@ PACKAGES = [
     "client_address",
     "images",
     "articles",
+    "newsdesk",
     "search",
     "mostread",
     "syndication",
