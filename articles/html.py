@@ -1,7 +1,7 @@
 """Rich text from editors, made safe to show: an allow-list of tags and attributes (nh3).
 
-The list matches what the admin's prose editor produces (see `forms.BODY_EDITOR`), plus
-`b`, `i` and `h4`, which older or pasted HTML may hold.
+The list matches what the admin's prose editor produces (see `newsdesk/forms.py:BODY_EDITOR`),
+plus `b`, `i` and `h4`, which older or pasted HTML may hold.
 """
 
 import nh3

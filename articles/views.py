@@ -4,17 +4,15 @@ from itertools import groupby
 
 from django.conf import settings
 from django.db.models import Case, When, prefetch_related_objects
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
-from images.body_images import store_upload
 from pagecache.generations import cached_count
 from pagecache.pages import FREE_TEXT, PAGINATED, reader_page
 
@@ -335,28 +333,3 @@ class AboutView(TemplateView):
         page = site_furniture()["about"]
         report_shown(self.request, [], page.updated_at)
         return super().get_context_data(page=page, **kwargs)
-
-
-def may_upload_body_images(user):
-    """The admin's own rule for editing stories: active staff who may add or change them."""
-    return (
-        user.is_active
-        and user.is_staff
-        and (user.has_perm("articles.add_article") or user.has_perm("articles.change_article"))
-    )
-
-
-@never_cache
-@require_POST
-def upload_body_image(request):
-    """The story editor's "Upload image" button: an image for a story's body, stored by
-    images/body_images.py. Answers JSON: {url, width, height, alt} (201) or {error}
-    (400/403/413).
-
-    CSRF is checked by the middleware, as for every admin form; the JS sends the token."""
-    if not may_upload_body_images(request.user):
-        return JsonResponse(
-            {"error": "Sign in as a member of staff who may write stories to upload images."},
-            status=403,
-        )
-    return store_upload(request)

@@ -73,10 +73,11 @@ INSTALLED_APPS = [
     # The ground floor: knows no app of the site (they tell it what changed).
     "pagecache",
     # The middle floor, bottom up: images (files, renditions, body images), stories; then
-    # comments, search, most read and feeds and sitemaps, which read stories and know nothing
-    # of each other.
+    # the editors' desk (the admin of stories), comments, search, most read and feeds and
+    # sitemaps, which read stories and know nothing of each other.
     "images",
     "articles",
+    "newsdesk",
     "search",
     "mostread",
     "syndication",

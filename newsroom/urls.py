@@ -7,7 +7,7 @@ from django.urls import include, path, re_path
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
-from articles.views import upload_body_image
+from newsdesk.views import upload_body_image
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"

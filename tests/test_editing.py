@@ -14,8 +14,8 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.forms import KEPT_UPLOAD_SALT
 from articles.models import Article, Author
+from newsdesk.forms import KEPT_UPLOAD_SALT
 
 from .factories import article_admin_data, image_upload, make_article, make_category, make_user
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django_prose_editor.config import allowlist_from_extensions
 from django_prose_editor.widgets import AdminProseEditorWidget
 
-from articles.forms import BODY_EDITOR, AboutAdminForm, ArticleAdminForm
 from articles.html import ALLOWED_TAGS
 from articles.models import About, Article
+from newsdesk.forms import BODY_EDITOR, AboutAdminForm, ArticleAdminForm
 
 from .factories import article_admin_data, make_article, make_category, make_user
 

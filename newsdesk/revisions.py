@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
-from .models import Article
+from articles.models import Article
 
 # Compared in the history, in the order an editor reads a story. The rest (ids, counters,
 # image sizes, the search vector) either never changes by hand or is not worth a line.

@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles.models import About, Article, Author, Byline, Category, Correction, Redirect
+from articles.signals import collected
+
 from .forms import AboutAdminForm, ArticleAdminForm, AuthorAdminForm
-from .models import About, Article, Author, Byline, Category, Correction, Redirect
 from .revisions import field_changes
-from .signals import collected
 
 
 @admin.register(Category)

@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from articles.models import About, Article, Author
 from images.body_images import BodyEditorWidget
 from images.processing import MAX_DECODED_PIXELS, MAX_PIXELS, MAX_UPLOAD_BYTES, normalise_upload
-
-from .models import About, Article, Author
 
 # What the editor's toolbar offers: a subset of what `html.sanitize_html` keeps, so nothing
 # an editor writes is lost on save. No h1: the headline is the page's h1. Images are
