@@ -80,6 +80,17 @@ class StatusFilter(admin.SimpleListFilter):
         yield from choices
 
 
+def decision_buttons(comment, decisions):
+    """A changelist row's buttons, one per (status, label) of `decisions`: submit buttons of the
+    changelist's own form, which changelist_view() picks out (no nested forms, no script)."""
+    return format_html_join(
+        " ",
+        '<button type="submit" class="button" name="moderate" value="{}:{}"'
+        ' aria-label="{}: comment by {}">{}</button>',
+        ((status, comment.pk, label, comment.name, label) for status, label in decisions),
+    )
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     """The moderation queue: pending comments, newest first, decided one by one or in bulk."""
@@ -320,17 +331,8 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Decide")
     def moderation_buttons(self, comment):
-        # Buttons of the changelist's own form (which carries the CSRF token): no nested forms
-        # and no JavaScript. changelist_view() picks them out.
-        return format_html_join(
-            " ",
-            '<button type="submit" class="button" name="moderate" value="{}:{}"'
-            ' aria-label="{}: comment by {}">{}</button>',
-            (
-                (status, comment.pk, label, comment.name, label)
-                for status, label, _ in DECISIONS
-                if status != comment.status
-            ),
+        return decision_buttons(
+            comment, [(status, label) for status, label, _ in DECISIONS if status != comment.status]
         )
 
     def changelist_view(self, request, extra_context=None):

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.html import format_html, format_html_join
 
-from .admin import CommentAdmin
+from .admin import CommentAdmin, decision_buttons
 from .admin_rules import may_change, may_view
 from .models import Comment
 from .reports import ReportedComment
@@ -60,12 +60,7 @@ class ReportedCommentAdmin(CommentAdmin):
     @admin.display(description="Decide")
     def moderation_buttons(self, comment):
         # A reported comment may be kept as it is, even one still shown.
-        return format_html_join(
-            " ",
-            '<button type="submit" class="button" name="moderate" value="{}:{}"'
-            ' aria-label="{}: comment by {}">{}</button>',
-            ((status, comment.pk, label, comment.name, label) for status, label in DECISIONS),
-        )
+        return decision_buttons(comment, DECISIONS)
 
     @admin.display(description="Shown", boolean=True)
     def shown(self, comment):
