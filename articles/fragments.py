@@ -34,7 +34,8 @@ SOURCES = (
     "templates/comments/thread.html",
     "articles/templatetags/picture_tags.py",
     "articles/templatetags/seo_tags.py",
-    "articles/images.py",
+    "images/pictures.py",
+    "images/processing.py",
 )
 
 

@@ -181,3 +181,15 @@ def test_comment_threads_follow_approval_edits_and_closing(client, story):
     type(story).objects.filter(pk=story.pk).update(comment_mode="closed")  # closed, no save
     text = client.get(story.get_absolute_url()).text
     assert "First, edited by a moderator." in text and "?replyto=" not in text
+
+
+def test_every_source_a_fragment_is_drawn_with_is_watched():
+    """A new version of the picture markup or a card template gives new fragment keys: a path
+    that moved away (images left articles) would be skipped silently, and cards kept their old
+    HTML after a deploy."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    missing = [s for s in fragments.SOURCES if not (Path(settings.BASE_DIR) / s).exists()]
+    assert missing == []
