@@ -16,6 +16,7 @@ import re
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -170,6 +171,30 @@ def explain_slowest(connection, queries, count=5):
 
 
 # --- The driver: no Django here, only processes and HTTP -----------------------------------
+
+
+def production_env(work, database_url, **settings):
+    """The environment every benchmark runs the site in: production settings (DEBUG off, a new
+    secret key), loopback only, collected static files under `work`, warnings only in the log;
+    `settings` add to it or override it."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": database_url,
+        "STATIC_ROOT": str(work / "static"),
+        "LOG_LEVEL": "WARNING",
+        **settings,
+    }
+
+
+def free_port():
+    """A port nothing listens on, on the loopback."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class Site:
@@ -431,16 +456,7 @@ def main():
         sys.exit("wrk is missing: apt-get install -y wrk (bench/run does this for you)")
     work = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
     static_root = work / "static"
-    base_env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
-        "STATIC_ROOT": str(static_root),
-        "LOG_LEVEL": "WARNING",
-    }
+    base_env = production_env(work, os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
     started = machine()
     print(f"Machine: {started}")
     print(

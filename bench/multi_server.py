@@ -32,6 +32,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from loadtest import production_env
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsroom_multi"
@@ -152,20 +154,14 @@ def main():
     redis_url = os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
     token = secrets.token_hex(4)
     work = Path(tempfile.mkdtemp(prefix="newsroom-multi-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "PAGE_CACHE_SECONDS": "300",
-        "STATIC_ROOT": str(work / "static"),
-        "MEDIA_ROOT": str(work / "media"),
-        "COMMENTS_NOTIFY_MODERATORS": "false",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = production_env(
+        work,
+        database_url,
+        REDIS_URL=redis_url,
+        PAGE_CACHE_SECONDS="300",
+        MEDIA_ROOT=str(work / "media"),
+        COMMENTS_NOTIFY_MODERATORS="false",
+    )
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     print(f"Database {database_url} (fresh), cache {redis_url} (flushed), servers on {PORTS}")

@@ -34,7 +34,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -46,7 +45,15 @@ from pathlib import Path
 
 from busy_readers import readers_script, wrk, wrk_result
 from busy_report import report
-from loadtest import BROWSER_ENCODING, Site, fetch, flush_redis, machine
+from loadtest import (
+    BROWSER_ENCODING,
+    Site,
+    fetch,
+    flush_redis,
+    free_port,
+    machine,
+    production_env,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -363,26 +370,18 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install -y wrk")
     work = Path(tempfile.mkdtemp(prefix="newsroom-busy-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
-        "REDIS_URL": os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL,
-        "PAGE_CACHE_SECONDS": "300",
-        "STATIC_ROOT": str(work / "static"),
-        "COMMENTS_NOTIFY_MODERATORS": "false",
-        "LOG_LEVEL": "WARNING",
+    env = production_env(
+        work,
+        os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        REDIS_URL=os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL,
+        PAGE_CACHE_SECONDS="300",
+        COMMENTS_NOTIFY_MODERATORS="false",
         # The pending comments the moderator will approve.
-        "BUSY_COMMENTS": str(
+        BUSY_COMMENTS=str(
             math.ceil(args.duration / args.approve_every) if args.approve_every else 0
         ),
-    }
-    with socket.socket() as probe:  # A free port on the loopback.
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    )
+    port = free_port()
     started = machine()
     print(f"Machine: {started}\nDatabase: {env['DATABASE_URL']}; cache: {env['REDIS_URL']}")
     subprocess.run(

@@ -27,9 +27,7 @@ Needs Debian's varnish and varnish-modules (the xkey vmod) and a Redis. Takes ~3
 import html
 import os
 import re
-import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,17 +36,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from loadtest import free_port, production_env
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/10"
 OLD_TITLE = "Floods reach the capital"
 NEW_TITLE = "Floods recede from the capital"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def content():
@@ -149,21 +143,15 @@ def main():
     redis_url = os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
     work = Path(tempfile.mkdtemp(prefix="newsroom-varnish-"))
     gunicorn_port, varnish_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        "ENV_FILE": "",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
-        "REDIS_URL": redis_url,
-        "PAGE_CACHE_SECONDS": "300",
-        "STATIC_ROOT": str(work / "static"),
-        "MEDIA_ROOT": str(work / "media"),
-        "COMMENTS_NOTIFY_MODERATORS": "false",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = production_env(
+        work,
+        f"sqlite:///{work / 'bench.sqlite3'}",
+        ENV_FILE="",
+        REDIS_URL=redis_url,
+        PAGE_CACHE_SECONDS="300",
+        MEDIA_ROOT=str(work / "media"),
+        COMMENTS_NOTIFY_MODERATORS="false",
+    )
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     import redis
