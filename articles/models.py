@@ -181,6 +181,23 @@ class Article(models.Model):
             "moderator. Pre-moderated: every comment waits. Comments still close by age."
         ),
     )
+    # Live coverage (the live app owns its entries and the posting screen): kept on the story
+    # so that every list, card and page knows it without a query, and a card's fragment key
+    # (fragments.py: every loaded field) changes when coverage starts or ends.
+    live_since = models.DateTimeField(
+        "live coverage started",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the story became a live story with a stream of timestamped updates.",
+    )
+    live_until = models.DateTimeField(
+        "live coverage ended",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When coverage ended: the stream is frozen from then on.",
+    )
     # Raised by one on every save, so that a save made from a stale form can be refused
     # (optimistic locking: two editors never overwrite each other).
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -409,6 +426,11 @@ class Article(models.Model):
     @property
     def is_public(self):
         return self.is_public_at(self.status, self.published_at)
+
+    @property
+    def is_live(self):
+        """Live coverage is running: the stream takes new entries, cards say "Live"."""
+        return self.live_since is not None and self.live_until is None
 
     @property
     def is_scheduled(self):
