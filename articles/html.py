@@ -1,6 +1,6 @@
 """Rich text from editors, made safe to show: an allow-list of tags and attributes (nh3).
 
-The list matches what the admin's prose editor produces (see `newsdesk/forms.py:BODY_EDITOR`),
+The list matches what the admin's prose editor produces (see `images/body_images.py:BODY_EDITOR`),
 plus `b`, `i` and `h4`, which older or pasted HTML may hold.
 """
 

@@ -1,4 +1,4 @@
-"""Images inside a story's body: uploaded from the editor, stored and served like featured images.
+"""Images inside a story's body (and a live story's entries): uploaded from the editor, stored and served like featured images.
 
 The editor's "Upload image" button (static/js/body-image-upload.js) posts a file and its alt
 text to an address under /admin/ (so the admin's request size limit, newsroom/limits.py,
@@ -89,6 +89,37 @@ class BodyEditorWidget(AdminProseEditorWidget):
         # The route is the site's (newsroom/urls.py); the name is all this widget knows of it.
         context["widget"]["attrs"]["data-body-image-upload"] = reverse("body-image-upload")
         return context
+
+
+# What the editor's toolbar offers: a subset of what `html.sanitize_html` keeps, so nothing
+# an editor writes is lost on save. No h1: the headline is the page's h1. Images are
+# uploaded with the toolbar's "Upload image" button (below) or inserted by
+# URL (a dialog asks for the address and alt text).
+BODY_EDITOR = {
+    "extensions": {
+        "Heading": {"levels": [2, 3]},
+        "Bold": True,
+        "Italic": True,
+        "Subscript": True,
+        "Superscript": True,
+        "Link": {"enableTarget": False},
+        "BulletList": True,
+        "OrderedList": True,
+        "ListItem": True,
+        "Blockquote": True,
+        "HardBreak": True,
+        "HorizontalRule": True,
+        "Figure": True,
+        "Image": True,
+        "Caption": True,
+        # On by default in django-prose-editor: writers need the browser's spell-checker.
+        "NoSpellCheck": False,
+    }
+}
+
+
+def body_editor():
+    return BodyEditorWidget(config=BODY_EDITOR, preset="configurable")
 
 
 # Reading --------------------------------------------------------------------------------

@@ -13,39 +13,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from articles.models import About, Article, Author
-from images.body_images import BodyEditorWidget
+from images.body_images import body_editor
 from images.processing import MAX_DECODED_PIXELS, MAX_PIXELS, MAX_UPLOAD_BYTES, normalise_upload
-
-# What the editor's toolbar offers: a subset of what `html.sanitize_html` keeps, so nothing
-# an editor writes is lost on save. No h1: the headline is the page's h1. Images are
-# uploaded with the toolbar's "Upload image" button (images/body_images.py) or inserted by
-# URL (a dialog asks for the address and alt text).
-BODY_EDITOR = {
-    "extensions": {
-        "Heading": {"levels": [2, 3]},
-        "Bold": True,
-        "Italic": True,
-        "Subscript": True,
-        "Superscript": True,
-        "Link": {"enableTarget": False},
-        "BulletList": True,
-        "OrderedList": True,
-        "ListItem": True,
-        "Blockquote": True,
-        "HardBreak": True,
-        "HorizontalRule": True,
-        "Figure": True,
-        "Image": True,
-        "Caption": True,
-        # On by default in django-prose-editor: writers need the browser's spell-checker.
-        "NoSpellCheck": False,
-    }
-}
-
-
-def body_editor():
-    return BodyEditorWidget(config=BODY_EDITOR, preset="configurable")
-
 
 # Django's own message for a file Pillow cannot open at all (or refuses as a decompression bomb);
 # normalise_upload gives the precise one for anything that gets that far.

@@ -14,7 +14,8 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 
 from articles.html import ALLOWED_TAGS
 from articles.models import About, Article
-from newsdesk.forms import BODY_EDITOR, AboutAdminForm, ArticleAdminForm
+from images.body_images import BODY_EDITOR
+from newsdesk.forms import AboutAdminForm, ArticleAdminForm
 
 from .factories import article_admin_data, make_article, make_category, make_user
 
