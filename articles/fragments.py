@@ -32,6 +32,8 @@ FRAGMENT_SECONDS = 24 * 60 * 60
 SOURCES = (
     "templates/includes",
     "templates/comments/thread.html",
+    # A live story's entries: live/stream.py keys them with this version too.
+    "templates/live",
     "articles/templatetags/picture_tags.py",
     "articles/templatetags/seo_tags.py",
     "images/pictures.py",

@@ -74,7 +74,7 @@ INSTALLED_APPS = [
     "pagecache",
     # The middle floor, bottom up: images (files, renditions, body images), stories; then
     # the editors' desk (the admin of stories), comments, search, most read and feeds and
-    # sitemaps, which read stories and know nothing of each other.
+    # sitemaps, and live coverage, which read stories and know nothing of each other.
     "images",
     "articles",
     "newsdesk",
@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "mostread",
     "syndication",
     "comments",
+    "live",
     "wordpress",
     "transfer",
     "demo",
@@ -90,6 +91,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every open live story asks for its version each second: answered here from the cache,
+    # before sessions, users and the page cache, which have nothing to add (live/middleware.py).
+    "live.middleware.LiveStreamMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "newsroom.middleware.SecurityHeadersMiddleware",
     # Early, so that a database failure anywhere below becomes the "back soon" page, a 503.

@@ -62,6 +62,7 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
     path("search/", include("search.urls")),
     path("most-read/", include("mostread.urls")),
+    path("live/", include("live.urls")),
     path("", include("syndication.urls")),
     path("", include("articles.urls")),
 ]

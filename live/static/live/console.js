@@ -1,0 +1,20 @@
+// The live posting screen (templates/admin/live/console.html): Ctrl+Enter (⌘+Enter on a Mac)
+// posts the update from anywhere in its form, the editor included; Delete asks first.
+"use strict";
+
+(() => {
+  const form = document.getElementById("live-post");
+  if (form) {
+    form.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        form.requestSubmit(form.querySelector('button[value="post"]'));
+      }
+    });
+  }
+  for (const button of document.querySelectorAll(".live-console__delete")) {
+    button.addEventListener("click", (event) => {
+      if (!window.confirm("Delete this update from the page and the feed?")) event.preventDefault();
+    });
+  }
+})();

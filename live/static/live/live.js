@@ -1,0 +1,147 @@
+// Follows a live story on its page (templates/live/tags/stream.html) and under the front page's
+// lead (templates/live/tags/key_events.html). Every second it asks for the story's version, a
+// tiny answer from the cache (live/views.py, a 304 while nothing changed); when the version
+// moves it fetches what changed since the one shown: edits, deletions, pins and the key events
+// apply in place; new entries wait behind a "N new updates" button, announced politely and
+// never taking focus, so nothing moves under the reader's eyes. Without this script every
+// entry is on the page at each reload.
+"use strict";
+
+(() => {
+  const POLL_MS = 1000;
+  const HIDDEN_POLL_MS = 5000; // A tab in the background asks less often.
+  const MAX_BACKOFF_MS = 30000;
+
+  function follow(root) {
+    let version = Number(root.dataset.liveVersion);
+    const pollUrl = root.dataset.livePoll;
+    const changesUrl = root.dataset.liveChanges;
+    const summary = root.querySelector("[data-live-summary]");
+    const pinnedList = root.querySelector("[data-live-pinned]");
+    const streamList = root.querySelector("[data-live-stream]");
+    const showButton = root.querySelector("[data-live-show]");
+    const held = new Map(); // id -> element: new entries the reader has not asked for yet.
+    let pinned = [];
+    let failures = 0;
+
+    const entry = (id) => root.querySelector(`#update-${id}`);
+
+    function parse(html) {
+      const template = document.createElement("template");
+      template.innerHTML = html.trim();
+      return template.content.firstElementChild;
+    }
+
+    function place(element) {
+      const id = Number(element.dataset.id);
+      if (pinned.includes(id)) {
+        const after = [...pinnedList.children].find(
+          (other) => pinned.indexOf(Number(other.dataset.id)) > pinned.indexOf(id),
+        );
+        pinnedList.insertBefore(element, after || null);
+        return;
+      }
+      const placeholder = streamList.querySelector("[data-live-empty]");
+      if (placeholder) placeholder.remove();
+      const t = Number(element.dataset.t);
+      const older = [...streamList.children].find(
+        (other) => other !== element && Number(other.dataset.t) < t,
+      );
+      streamList.insertBefore(element, older || null);
+    }
+
+    function announce() {
+      if (!showButton) return;
+      const count = held.size;
+      showButton.hidden = count === 0;
+      showButton.textContent = count === 1 ? "1 new update" : `${count} new updates`;
+    }
+
+    function apply(data) {
+      if (summary && summary.innerHTML !== data.summary) summary.innerHTML = data.summary;
+      if (!streamList) return; // The front page shows the key events only.
+      if (data.reload) {
+        showButton.hidden = false;
+        showButton.textContent = "New updates: reload the page";
+        showButton.dataset.reload = "";
+        return;
+      }
+      pinned = data.pinned;
+      for (const id of data.deleted) {
+        held.delete(id);
+        entry(id)?.remove();
+      }
+      for (const { id, html } of data.entries) {
+        const fresh = parse(html);
+        const shown = entry(id);
+        if (shown) {
+          shown.replaceWith(fresh);
+          place(fresh);
+        } else {
+          held.set(id, fresh);
+        }
+      }
+      // Pinned or unpinned with no other change: move it where it now belongs.
+      for (const element of [...pinnedList.children, ...streamList.children]) {
+        const isPinned = pinned.includes(Number(element.dataset.id));
+        if (element.dataset.id && isPinned !== (element.parentElement === pinnedList)) {
+          place(element);
+        }
+      }
+      announce();
+    }
+
+    if (showButton) {
+      showButton.addEventListener("click", () => {
+        if ("reload" in showButton.dataset) {
+          window.location.reload();
+          return;
+        }
+        const shown = [...held.values()];
+        held.clear();
+        for (const element of shown) place(element);
+        announce();
+        // Asked for by the reader: take them to the newest of what they asked for.
+        const newest = shown.sort((a, b) => Number(b.dataset.t) - Number(a.dataset.t))[0];
+        if (newest) {
+          newest.tabIndex = -1;
+          newest.focus({ preventScroll: false });
+        }
+      });
+    }
+
+    async function check() {
+      const response = await fetch(pollUrl, { cache: "no-cache", credentials: "omit" });
+      if (!response.ok) throw new Error(`poll ${response.status}`);
+      const state = await response.json();
+      if (state.version !== version) {
+        const url = `${changesUrl}?since=${version}`;
+        const answer = await fetch(url, { credentials: "omit" });
+        if (!answer.ok) throw new Error(`changes ${answer.status}`);
+        const data = await answer.json();
+        apply(data);
+        version = data.version;
+      }
+      return state.running;
+    }
+
+    async function loop() {
+      let running = true;
+      try {
+        running = await check();
+        failures = 0;
+      } catch {
+        failures += 1;
+      }
+      if (!running) return; // Coverage ended: the stream is frozen.
+      const pause = document.hidden ? HIDDEN_POLL_MS : POLL_MS;
+      window.setTimeout(loop, Math.min(MAX_BACKOFF_MS, pause * 2 ** failures));
+    }
+
+    window.setTimeout(loop, POLL_MS);
+  }
+
+  for (const root of document.querySelectorAll("[data-live-story][data-live-running]")) {
+    follow(root);
+  }
+})();

@@ -1,0 +1,203 @@
+"""What open pages follow: a live story's stream, kept in the cache so that readers cost no query.
+
+For each live story the cache holds (STATE_SECONDS, rebuilt from the database when lost):
+- `live:version:<id>`: (version, running, public from): all that the poll (views.version)
+  reads, ~1 s apart from every open page;
+- `live:state:<id>`: the version, the recent log of changes (LiveChange ids and the entry each
+  touched), the stream's order, which entries are pinned, each entry's drawn HTML by key, and
+  the key events' summary drawn;
+- each entry's HTML under a key made of everything it shows (entry_key), like the story cards
+  (articles/fragments.py), in the `pages` cache: an edit is a new key, nothing is purged.
+
+A change (models.LiveChange.record) rebuilds the state once committed (changed()), which draws
+only the entries whose key is new, and raises the story's page-cache tag, so that the cached
+story page (and the front page, when it is the lead) is made again with every entry, its new
+dateModified and JSON-LD. A page older than the log (a laptop woken after hours) is told to
+reload the stream instead.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from articles import cache_tags
+from articles.fragments import templates_version
+from articles.models import Article
+from pagecache.generations import pages_cache, tags_changed
+
+from .models import LiveChange, LiveEntry
+
+STATE_SECONDS = 24 * 60 * 60
+# How many changes a page may be behind and still be brought up to date entry by entry.
+LOG_KEPT = 500
+# Key events listed in the summary at the top of the story, and under the front page's lead.
+KEY_EVENTS_SHOWN = 8
+NOT_FOUND = (0, False, None)
+
+
+def version_key(article_id):
+    return f"live:version:{article_id}"
+
+
+def state_key(article_id):
+    return f"live:state:{article_id}"
+
+
+def entry_key(entry):
+    """The cache key of an entry's HTML: a new key whenever anything it shows changes."""
+    shown = (
+        entry.pk,
+        entry.headline,
+        entry.body,
+        entry.posted_at.isoformat(),
+        entry.updated_at and entry.updated_at.isoformat(),
+        entry.is_key_event,
+        entry.is_pinned,
+        author_name(entry),
+        entry.article_id,
+        timezone.get_current_timezone_name(),
+        templates_version(),
+    )
+    return f"live:entry:{entry.pk}:{hashlib.sha256(repr(shown).encode()).hexdigest()[:24]}"
+
+
+def author_name(entry):
+    author = entry.author
+    return (author.get_full_name() or author.get_username()) if author else ""
+
+
+def draw_entries(entries):
+    """{entry id: (key, HTML)}: from the cache where drawn before (one read), else drawn now
+    and kept (one write)."""
+    keys = {entry.pk: entry_key(entry) for entry in entries}
+    store = pages_cache()
+    found = store.get_many(list(keys.values()))
+    drawn = {}
+    for entry in entries:
+        key = keys[entry.pk]
+        if key not in found:
+            drawn[key] = render_to_string(
+                "live/entry.html", {"entry": entry, "author": author_name(entry)}
+            ).strip()
+    if drawn:
+        store.set_many(drawn, STATE_SECONDS)
+    html = {**found, **drawn}
+    return {pk: (key, html[key]) for pk, key in keys.items()}
+
+
+def build(article_id):
+    """Read the story's stream from the database, draw what is new and keep it: the state."""
+    article = (
+        Article.objects.filter(pk=article_id)
+        .only("title", "slug", "published_at", "status", "live_since", "live_until")
+        .first()
+    )
+    if article is None or article.live_since is None:
+        cache.set(version_key(article_id), NOT_FOUND, STATE_SECONDS)
+        return None
+    entries = list(
+        LiveEntry.objects.filter(article_id=article_id).select_related("author").in_stream_order()
+    )
+    for entry in entries:
+        entry.article = article  # Their addresses are the story's: no query each.
+    log = list(
+        LiveChange.objects.filter(article_id=article_id)
+        .order_by("-id")
+        .values_list("id", "entry_id")[:LOG_KEPT]
+    )[::-1]
+    drawn = draw_entries(entries)
+    key_events = [entry for entry in entries if entry.is_key_event]
+    key_events.sort(key=lambda entry: entry.posted_at, reverse=True)
+    public_from = article.published_at if article.status == Article.Status.PUBLISHED else None
+    state = {
+        "version": log[-1][0] if log else 0,
+        # A page at an older version than this cannot be told entry by entry what changed.
+        "oldest": log[0][0] - 1 if len(log) == LOG_KEPT else 0,
+        "log": log,
+        "running": article.is_live,
+        "public_from": public_from,
+        "ended_at": article.live_until,
+        "order": [entry.pk for entry in entries],
+        "pinned": [entry.pk for entry in entries if entry.is_pinned],
+        "keys": {pk: key for pk, (key, _) in drawn.items()},
+        "summary": render_to_string(
+            "live/key_events.html", {"entries": key_events[:KEY_EVENTS_SHOWN]}
+        ).strip(),
+    }
+    # Two rebuilds at once (two quick posts): the newer version is never overwritten.
+    html = {pk: html for pk, (_, html) in drawn.items()}
+    current = cache.get(version_key(article_id))
+    if current and current[0] > state["version"]:
+        return {**state, "html": html}
+    cache.set(state_key(article_id), state, STATE_SECONDS)
+    cache.set(
+        version_key(article_id),
+        (state["version"], state["running"], public_from),
+        STATE_SECONDS,
+    )
+    return {**state, "html": html}
+
+
+def changed(article_id):
+    """After a committed change: the new state for open pages, a new copy of the story's
+    pages (cached copies carry the story's tag: the story page, the front page if it leads,
+    lists showing its card). An entry gone is gone at once: no stale copy is served."""
+    build(article_id)
+    tags_changed(cache_tags.story_id(article_id), stale_ok=False)
+
+
+def version(article_id):
+    """(version, running, public from) of the story's stream, from the cache: no query,
+    except once after the cache lost it."""
+    found = cache.get(version_key(article_id))
+    if found is None:
+        build(article_id)
+        found = cache.get(version_key(article_id)) or NOT_FOUND
+    return found
+
+
+def is_public(public_from):
+    return public_from is not None and public_from <= timezone.now()
+
+
+def state(article_id):
+    """The stream's state with every entry's HTML (`html`), for drawing the whole stream."""
+    found = cache.get(state_key(article_id))
+    if found is None:
+        return build(article_id)
+    html = pages_cache().get_many(list(found["keys"].values()))
+    if len(html) < len(set(found["keys"].values())):  # Evicted: draw them again.
+        return build(article_id)
+    found["html"] = {pk: html[key] for pk, key in found["keys"].items()}
+    return found
+
+
+def changes_since(article_id, since, _again=True):
+    """What a page at version `since` needs, as JSON-ready data: the entries added or edited
+    since (their HTML), the ids deleted since, the pinned ones in order, the summary; or
+    {"reload": true} when it is too far behind. None when the story has no stream."""
+    found = cache.get(state_key(article_id)) or build(article_id)
+    if found is None:
+        return None
+    answer = {
+        "version": found["version"],
+        "running": found["running"],
+        "pinned": found["pinned"],
+        "summary": found["summary"],
+    }
+    if since < found["oldest"]:
+        return {**answer, "reload": True}
+    touched = dict.fromkeys(entry_id for version, entry_id in found["log"] if version > since)
+    touched.pop(None, None)  # Coverage started or ended: no entry.
+    keys = {pk: found["keys"][pk] for pk in touched if pk in found["keys"]}
+    html = pages_cache().get_many(list(keys.values()))
+    if len(html) < len(set(keys.values())) and _again:  # Evicted: draw them again.
+        build(article_id)
+        return changes_since(article_id, since, _again=False)
+    return {
+        **answer,
+        "entries": [{"id": pk, "html": html[key]} for pk, key in keys.items() if key in html],
+        "deleted": [pk for pk in touched if pk not in found["keys"]],
+    }
