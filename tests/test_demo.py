@@ -230,3 +230,19 @@ def test_the_demo_gives_every_moderation_queue_something_to_try(settings):
     assert sanction.kind == Sanction.Kind.SUSPENSION and sanction.until > timezone.now()
     assert sanction.created_by.username == "moderator"
     assert Sanction.objects.count() == 1 and Note.objects.count() == 1
+
+
+def test_the_demo_has_a_running_live_story_as_its_lead(client):
+    load_demo()
+    story = Article.objects.get(slug="storm-closes-caspian-ports-live")
+    assert story.is_live and story.is_featured
+    entries = story.live_entries.all()
+    assert entries.filter(is_key_event=True).count() >= 2
+    assert entries.filter(is_pinned=True).count() == 1
+    assert entries.exclude(updated_at=None).count() == 1
+    front = client.get("/").text
+    assert 'class="live-badge"' in front and "Key events" in front and "Wind easing" in front
+    page = client.get(story.get_absolute_url()).text
+    assert page.count('<li class="live-entry') == entries.count()
+    assert "Updated <time" in page and "Pinned" in page
+    assert client.get(f"/live/{story.pk}/version").json()["running"] is True

@@ -25,6 +25,7 @@ from articles.models import (
 )
 from comments.models import Comment
 from demo import content, moderation
+from live.models import LiveChange, LiveEntry
 
 # Known passwords are for a developer's machine only: these accounts are made only with DEBUG on.
 # Each gets the address `<username>@localhost`, so the moderator's email about a new comment
@@ -198,6 +199,28 @@ class Command(BaseCommand):
             moderation.add_comment(
                 article, data, created_at=min(published_at + timedelta(hours=offset * 3), now)
             )
+        if "live" in story:
+            self.load_live(article, story["live"], now)
+
+    def load_live(self, article, live, now):
+        """A running live story: coverage started, its entries posted (one was edited since),
+        each a change of its stream, as the posting screen would have made them."""
+        article.live_since = now - timedelta(minutes=live["started_minutes_ago"])
+        article.save(update_fields=["live_since", "updated_at"])
+        author = article.author
+        for data in live["entries"]:
+            edited = data.get("edited_minutes_ago")
+            entry = LiveEntry.objects.create(
+                article=article,
+                author=author,
+                posted_at=now - timedelta(minutes=data["minutes_ago"]),
+                updated_at=now - timedelta(minutes=edited) if edited is not None else None,
+                headline=data.get("headline", ""),
+                body=data["body"],
+                is_key_event=data.get("key_event", False),
+                is_pinned=data.get("pinned", False),
+            )
+            LiveChange.record(article.pk, entry.pk)
 
     def load_demo_staff(self):
         User = get_user_model()
