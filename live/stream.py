@@ -17,6 +17,7 @@ reload the stream instead.
 """
 
 import hashlib
+import json
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
@@ -28,6 +29,7 @@ from articles.models import Article
 from pagecache.generations import pages_cache, tags_changed
 
 from .models import LiveChange, LiveEntry
+from .polls import changes_key, version_key
 
 STATE_SECONDS = 24 * 60 * 60
 # How many changes a page may be behind and still be brought up to date entry by entry.
@@ -35,10 +37,6 @@ LOG_KEPT = 500
 # Key events listed in the summary at the top of the story, and under the front page's lead.
 KEY_EVENTS_SHOWN = 8
 NOT_FOUND = (0, False, None)
-
-
-def version_key(article_id):
-    return f"live:version:{article_id}"
 
 
 def state_key(article_id):
@@ -132,6 +130,13 @@ def build(article_id):
     if current and current[0] > state["version"]:
         return {**state, "html": html}
     cache.set(state_key(article_id), state, STATE_SECONDS)
+    if len(log) >= 2:
+        # Nearly every open page is at the version before: their common question, answered
+        # before the new version is published, so that none of them misses the cache.
+        since = log[-2][0]
+        drawn_html = {key: text for key, text in drawn.values()}
+        body = encode(changes_from(state, since, drawn_html))
+        keep_changes(article_id, since, state["version"], body)
     cache.set(
         version_key(article_id),
         (state["version"], state["running"], public_from),
@@ -158,8 +163,16 @@ def version(article_id):
     return found
 
 
-def is_public(public_from):
-    return public_from is not None and public_from <= timezone.now()
+def encode(changes):
+    """changes_since()'s answer as the JSON the pages get."""
+    return json.dumps(changes, separators=(",", ":")).encode()
+
+
+def keep_changes(article_id, since, to, body):
+    """Keep the JSON of the changes from version `since` to `to` (the newest) for every page
+    that asks the same (polls.py answers them from here). They never change: a later change
+    is another `to`."""
+    cache.set(changes_key(article_id, since, to), body, STATE_SECONDS)
 
 
 def state(article_id):
@@ -175,12 +188,30 @@ def state(article_id):
 
 
 def changes_since(article_id, since, _again=True):
-    """What a page at version `since` needs, as JSON-ready data: the entries added or edited
-    since (their HTML), the ids deleted since, the pinned ones in order, the summary; or
-    {"reload": true} when it is too far behind. None when the story has no stream."""
+    """What a page at version `since` needs, as JSON-ready data (changes_from), with the
+    entries' HTML from the cache. None when the story has no stream."""
     found = cache.get(state_key(article_id)) or build(article_id)
     if found is None:
         return None
+    keys = [found["keys"][pk] for pk in touched(found, since) if pk in found["keys"]]
+    html = pages_cache().get_many(keys)
+    if len(html) < len(set(keys)) and _again:  # Evicted: draw them again.
+        build(article_id)
+        return changes_since(article_id, since, _again=False)
+    return changes_from(found, since, html)
+
+
+def touched(found, since):
+    """The ids of the entries posted, edited or deleted after version `since`, in order."""
+    ids = dict.fromkeys(entry_id for version, entry_id in found["log"] if version > since)
+    ids.pop(None, None)  # Coverage started or ended: no entry.
+    return list(ids)
+
+
+def changes_from(found, since, html):
+    """From the state `found` and entries' HTML by key: the entries added or edited since
+    version `since` (their HTML), the ids deleted since, the pinned ones in order, the
+    summary; or {"reload": true} when `since` is older than the log."""
     answer = {
         "version": found["version"],
         "running": found["running"],
@@ -189,15 +220,10 @@ def changes_since(article_id, since, _again=True):
     }
     if since < found["oldest"]:
         return {**answer, "reload": True}
-    touched = dict.fromkeys(entry_id for version, entry_id in found["log"] if version > since)
-    touched.pop(None, None)  # Coverage started or ended: no entry.
-    keys = {pk: found["keys"][pk] for pk in touched if pk in found["keys"]}
-    html = pages_cache().get_many(list(keys.values()))
-    if len(html) < len(set(keys.values())) and _again:  # Evicted: draw them again.
-        build(article_id)
-        return changes_since(article_id, since, _again=False)
+    ids = touched(found, since)
+    keys = {pk: found["keys"][pk] for pk in ids if pk in found["keys"]}
     return {
         **answer,
         "entries": [{"id": pk, "html": html[key]} for pk, key in keys.items() if key in html],
-        "deleted": [pk for pk in touched if pk not in found["keys"]],
+        "deleted": [pk for pk in ids if pk not in found["keys"]],
     }

@@ -1,74 +1,58 @@
 """What readers' pages ask of a live story: its version (polled ~1 s apart by every open page,
-static/live/live.js), the changes since the version a page shows, its Atom feed (feeds.py) and
-an entry's own address for sharing.
+static/live/live.js), the changes from the version a page shows to the newest, its Atom feed
+(feeds.py) and an entry's own address for sharing.
 
-The version and the changes are answered from the cache (stream.py) with no query, no session
-and no page-cache lookup: middleware.py answers them before the rest of the stack, and the same
-functions serve as plain views where that middleware is not installed. Both say who may cache
-them for how long, and a poll whose version did not change is a 304.
+The version and the changes are usually answered from the cache before the site is reached
+(polls.py); these views answer when the cache did not hold the answer, work it out (stream.py),
+keep it, and answer through the same functions.
 """
 
-import json
-import re
-
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.cache import patch_cache_control
-from django.utils.http import quote_etag
 
 from articles import cache_tags
 from pagecache.pages import reader_page
 
-from . import stream
+from . import polls, stream
 from .models import LiveEntry
 
-# A browser or CDN may reuse an answer this long: a change reaches a page within the poll's
-# period plus this.
-MAX_AGE = 1
-VERSION_NUMBER = re.compile(r"0|[1-9][0-9]{0,17}")
 
-
-def _json(request, data, etag=None, status=200):
-    if etag and etag in request.headers.get("If-None-Match", ""):
-        response = HttpResponse(status=304)
-    else:
-        body = json.dumps(data, separators=(",", ":"))
-        response = HttpResponse(body, content_type="application/json", status=status)
-    if etag:
-        response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=MAX_AGE)
-    return response
-
-
-def _not_found():
-    response = HttpResponse(
-        '{"error":"No live story here."}', content_type="application/json", status=404
-    )
-    patch_cache_control(response, public=True, max_age=MAX_AGE)
+def _response(answer):
+    status, headers, body = answer
+    response = HttpResponse(body, content_type="application/json", status=status)
+    for name, value in headers:
+        response[name] = value
     return response
 
 
 def version(request, pk):
     """{"version": n, "running": bool} of a public live story's stream; 404 for any other."""
-    number, running, public_from = stream.version(pk)
-    if not stream.is_public(public_from):
-        return _not_found()
-    etag = quote_etag(f"live-{pk}-{number}-{int(running)}")
-    return _json(request, {"version": number, "running": running}, etag=etag)
+    found = stream.version(pk)
+    return _response(polls.version_answer(pk, found, request.headers.get("If-None-Match", "")))
 
 
 def changes(request, pk):
-    """What changed in a public live story's stream since ?since=N (stream.changes_since)."""
-    since = request.GET.get("since", "")
-    if not VERSION_NUMBER.fullmatch(since):
-        return HttpResponseBadRequest("?since= must be a version number.")
-    _, _, public_from = stream.version(pk)
-    if not stream.is_public(public_from):
-        return _not_found()
-    data = stream.changes_since(pk, int(since))
+    """What changed in a public live story's stream from ?since= to ?to= (the newest version,
+    which the poll gave): stream.changes_since(), kept for every page that asks the same."""
+    params = polls.changes_params(request.META.get("QUERY_STRING", ""))
+    if params is None:
+        return HttpResponse("?since= and ?to= must be version numbers, since <= to.", status=400)
+    since, to = params
+    *_, public_from = stream.version(pk)
+    if not polls.is_public(public_from):
+        return _response((404, [], polls.NOT_FOUND_BODY))
+    data = stream.changes_since(pk, since)
     if data is None:
-        return _not_found()
-    return _json(request, data, etag=quote_etag(f"live-{pk}-{since}-{data['version']}"))
+        return _response((404, [], polls.NOT_FOUND_BODY))
+    body = stream.encode(data)
+    if to != data["version"]:
+        # Asked for another version than the newest (a page behind, or an address made up):
+        # answered, not kept, and not cached further on.
+        response = _response((200, [], body))
+        response["Cache-Control"] = f"public, max-age={polls.MAX_AGE}"
+        return response
+    stream.keep_changes(pk, since, to, body)
+    return _response(polls.changes_answer(body))
 
 
 @reader_page

@@ -91,9 +91,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Every open live story asks for its version each second: answered here from the cache,
-    # before sessions, users and the page cache, which have nothing to add (live/middleware.py).
-    "live.middleware.LiveStreamMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "newsroom.middleware.SecurityHeadersMiddleware",
     # Early, so that a database failure anywhere below becomes the "back soon" page, a 503.

@@ -2,6 +2,7 @@
 pages and their poll see after each post, edit, pin and delete, the cached story page, the
 LiveBlogPosting JSON-LD, the Atom feed, the Live badge and the front page's lead."""
 
+import json
 import time
 import xml.etree.ElementTree as ET
 from datetime import timedelta
@@ -14,6 +15,7 @@ from django.utils import timezone
 from articles.models import Article
 from live import stream
 from live.models import LiveChange, LiveEntry
+from live.polls import LivePolls
 
 from .factories import make_article, make_user
 from .test_seo import Head
@@ -76,7 +78,10 @@ def version(client, article, **headers):
 
 
 def changes(client, article, since):
-    return client.get(reverse("live:changes", args=[article.pk]), {"since": since}).json()
+    """What a page at version `since` fetches once the poll told it the newest version."""
+    to = version(client, article).json()["version"]
+    url = reverse("live:changes", args=[article.pk])
+    return client.get(url, {"since": since, "to": to}).json()
 
 
 def page(article):
@@ -271,13 +276,95 @@ def test_the_poll_is_answered_from_the_cache_with_no_query(people, django_assert
     story = live_story()
     post(signed_in(people["editor"]), story)
     reader = Client()
+    to = version(reader, story).json()["version"]
+    url = reverse("live:changes", args=[story.pk])
+    reader.get(url, {"since": 0, "to": to})  # The first page to ask works it out.
     with django_assert_num_queries(0):
         first = version(reader, story)
-        news = reader.get(reverse("live:changes", args=[story.pk]), {"since": 0})
+        news = reader.get(url, {"since": 0, "to": to})
     assert first.status_code == 200 and news.status_code == 200
     assert first["Cache-Control"] == "public, max-age=1"
+    assert news["Cache-Control"] == "public, max-age=86400, immutable"
     again = version(reader, story, if_none_match=first["ETag"])
     assert again.status_code == 304
+
+
+def wsgi_get(path, query="", **headers):
+    """A GET through the site's WSGI application (newsroom/wsgi.py): (status, headers, body),
+    and whether the site behind the live polls' front was reached."""
+    reached = []
+
+    def site(environ, start_response):
+        reached.append(environ["PATH_INFO"])
+        start_response("418 I'm a teapot", [])
+        return [b""]
+
+    answer = {}
+
+    def start_response(status, response_headers):
+        answer.update(status=status, headers=dict(response_headers))
+
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query}
+    environ |= {f"HTTP_{name.upper()}": value for name, value in headers.items()}
+    body = b"".join(LivePolls(site)(environ, start_response))
+    return answer["status"], answer["headers"], body, bool(reached)
+
+
+def test_the_wsgi_front_answers_polls_from_the_cache_and_leaves_the_rest_to_the_site(
+    people, django_assert_num_queries
+):
+    story = live_story()
+    post(signed_in(people["editor"]), story, body="<p>Posted.</p>")
+    to = version(Client(), story).json()["version"]
+    path = reverse("live:version", args=[story.pk])
+    changes_path = reverse("live:changes", args=[story.pk])
+    with django_assert_num_queries(0):
+        status, headers, body, reached = wsgi_get(path)
+        assert (status, json.loads(body), reached) == (
+            "200 OK",
+            {"version": to, "running": True},
+            False,
+        )
+        assert headers["Cache-Control"] == "public, max-age=1"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        status, _, _, reached = wsgi_get(path, if_none_match=headers["ETag"])
+        assert (status, reached) == ("304 Not Modified", False)
+        # Changes nobody asked for yet, and anything else: the site's.
+        assert wsgi_get(changes_path, f"since=0&to={to}")[3] is True
+        assert wsgi_get(story.get_absolute_url())[3] is True
+        assert wsgi_get(changes_path, "since=x")[3] is True
+    Client().get(changes_path, {"since": 0, "to": to})
+    with django_assert_num_queries(0):
+        status, _, body, reached = wsgi_get(changes_path, f"since=0&to={to}")
+    assert (
+        status == "200 OK" and not reached and "Posted." in json.loads(body)["entries"][0]["html"]
+    )
+    stream.cache.clear()  # Lost: the site works it out again.
+    assert wsgi_get(path)[3] is True
+
+
+def test_after_a_post_the_pages_question_is_in_the_cache_before_they_learn_of_it(people):
+    story = live_story()
+    editor = signed_in(people["editor"])
+    post(editor, story, body="<p>First.</p>")
+    shown = version(Client(), story).json()["version"]
+    post(editor, story, body="<p>Second.</p>")
+    to = version(Client(), story).json()["version"]
+    url = reverse("live:changes", args=[story.pk])
+    status, _, body, reached = wsgi_get(url, f"since={shown}&to={to}")
+    assert status == "200 OK" and not reached
+    (entry,) = json.loads(body)["entries"]
+    assert "Second." in entry["html"]
+
+
+def test_a_made_up_version_is_answered_but_not_kept(people):
+    story = live_story()
+    post(signed_in(people["editor"]), story, body="<p>Posted.</p>")
+    to = version(Client(), story).json()["version"]
+    url = reverse("live:changes", args=[story.pk])
+    made_up = Client().get(url, {"since": 0, "to": to + 5})
+    assert made_up.status_code == 200 and made_up["Cache-Control"] == "public, max-age=1"
+    assert wsgi_get(url, f"since=0&to={to + 5}")[3] is True  # Not kept for the next asker.
 
 
 def test_the_poll_is_rebuilt_from_the_database_when_the_cache_lost_it(people):
@@ -296,13 +383,14 @@ def test_drafts_unknown_stories_and_bad_versions_are_not_answered(people):
         LiveChange.record(draft.pk)
     reader = Client()
     assert version(reader, draft).status_code == 404
-    assert reader.get(reverse("live:changes", args=[draft.pk]), {"since": 0}).status_code == 404
+    url = reverse("live:changes", args=[draft.pk])
+    assert reader.get(url, {"since": 0, "to": 1}).status_code == 404
     assert reader.get("/live/999999/version").status_code == 404
     assert reader.get(reverse("live:feed", args=[draft.pk])).status_code == 404
     story = live_story()
-    for since in ("", "-1", "abc", "01"):
-        response = reader.get(reverse("live:changes", args=[story.pk]), {"since": since})
-        assert response.status_code == 400
+    for since, to in (("", "1"), ("-1", "1"), ("abc", "1"), ("01", "1"), ("2", "1"), ("0", "")):
+        url = reverse("live:changes", args=[story.pk])
+        assert reader.get(url, {"since": since, "to": to}).status_code == 400
 
 
 def test_a_page_too_far_behind_is_told_to_reload(people, monkeypatch):

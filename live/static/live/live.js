@@ -1,7 +1,7 @@
 // Follows a live story on its page (templates/live/tags/stream.html) and under the front page's
 // lead (templates/live/tags/key_events.html). Every second it asks for the story's version, a
-// tiny answer from the cache (live/views.py, a 304 while nothing changed); when the version
-// moves it fetches what changed since the one shown: edits, deletions, pins and the key events
+// tiny answer from the cache (live/polls.py, a 304 while nothing changed); when the version
+// moves it fetches what changed from the one shown to the new one: edits, deletions, pins and the key events
 // apply in place; new entries wait behind a "N new updates" button, announced politely and
 // never taking focus, so nothing moves under the reader's eyes. Without this script every
 // entry is on the page at each reload.
@@ -115,7 +115,8 @@
       if (!response.ok) throw new Error(`poll ${response.status}`);
       const state = await response.json();
       if (state.version !== version) {
-        const url = `${changesUrl}?since=${version}`;
+        // The same address for every page at the same version: answered from the cache.
+        const url = `${changesUrl}?since=${version}&to=${state.version}`;
         const answer = await fetch(url, { credentials: "omit" });
         if (!answer.ok) throw new Error(`changes ${answer.status}`);
         const data = await answer.json();
