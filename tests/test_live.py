@@ -40,6 +40,13 @@ def people():
 
 
 @pytest.fixture(autouse=True)
+def one_process(monkeypatch):
+    """The tests run in one process: its local-memory cache is every request's, as Redis is
+    every process's in production (stream.LOCAL_STATE_SECONDS is for several processes)."""
+    monkeypatch.setattr(stream, "LOCAL_STATE_SECONDS", stream.STATE_SECONDS)
+
+
+@pytest.fixture(autouse=True)
 def commits(django_capture_on_commit_callbacks):
     """Each request's transaction commits as in production: what runs on commit (the stream's
     new state, the page cache's purge) runs when the request ends."""
@@ -374,6 +381,19 @@ def test_the_poll_is_rebuilt_from_the_database_when_the_cache_lost_it(people):
     stream.cache.clear()
     assert version(Client(), story).json() == expected
     assert "Kept." in changes(Client(), story, 0)["entries"][0]["html"]
+
+
+def test_with_a_cache_in_each_process_the_others_learn_from_the_database(people, monkeypatch):
+    monkeypatch.setattr(stream, "LOCAL_STATE_SECONDS", 0)  # Kept no time at all, here.
+    story = live_story()
+    post(signed_in(people["editor"]), story)
+    shown = version(Client(), story).json()["version"]
+    # Posted through another process: its cache, not this one's, was told.
+    with _on_commit(execute=False):
+        entry = LiveEntry.objects.create(article=story, body="<p>Elsewhere.</p>")
+        LiveChange.record(story.pk, entry.pk)
+    assert version(Client(), story).json()["version"] > shown
+    assert "Elsewhere." in page(story)
 
 
 def test_drafts_unknown_stories_and_bad_versions_are_not_answered(people):
