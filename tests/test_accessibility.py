@@ -26,6 +26,7 @@ AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
 LEAD = "kazakhstan-joins-abraham-accords"
+LIVE = "storm-closes-caspian-ports-live"
 
 
 @pytest.fixture
@@ -59,6 +60,12 @@ def pages(monkeypatch, settings):
         "search, no results": f"{search}?q=zzyzx&date_from={timezone.localdate().isoformat()}",
         "about": reverse("articles:about"),
         "report a comment": reverse("comments:report", args=[thread.pk]),
+        # The demo's running live story (its stream, key events, the Live badge) and the
+        # shared address of one of its updates.
+        "live story": Article.objects.get(slug=LIVE).get_absolute_url(),
+        "live update shared": reverse(
+            "live:share", args=[Article.objects.get(slug=LIVE).live_entries.first().pk]
+        ),
         "404": "/no-such-page/",
     }
 

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.django_db
 
 VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 LEAD = "kazakhstan-joins-abraham-accords"
+LIVE = "storm-closes-caspian-ports-live"
 
 
 def vnu_errors(pages, folder):
@@ -99,6 +100,12 @@ def pages(monkeypatch, settings, django_capture_on_commit_callbacks):
         "search, bad input": f"{search}?q={'x' * 300}&date_from=2026-02-30",
         "about": reverse("articles:about"),
         "report a comment": reverse("comments:report", args=[thread.pk]),
+        # The demo's running live story (its stream, key events, the Live badge) and the
+        # shared address of one of its updates.
+        "live story": Article.objects.get(slug=LIVE).get_absolute_url(),
+        "live update shared": reverse(
+            "live:share", args=[Article.objects.get(slug=LIVE).live_entries.first().pk]
+        ),
         "404": "/no-such-page/",
     }
     html = {}
