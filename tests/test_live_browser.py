@@ -1,7 +1,8 @@
 """Live coverage in real browsers: an editor posts, edits, pins and deletes updates on the
 posting screen while a reader's page shows each change within 2 seconds without a reload (new
 updates behind the "N new updates" button, the rest in place), and a page with JavaScript off
-shows them on reload. No script is refused by the site's CSP."""
+shows them on reload; the front page's lead lists a new key event. No script is refused by the
+site's CSP."""
 
 import time
 from datetime import timedelta
@@ -44,6 +45,7 @@ def test_an_editor_posts_edits_pins_and_deletes_and_readers_see_each_change(live
         title="Floods in the capital",
         live_since=timezone.now() - timedelta(minutes=5),
         published_at=timezone.now() - timedelta(hours=1),
+        is_featured=True,  # The lead: the front page lists its key events.
     )
     make_user("eddie", groups=["Editors"], is_staff=True)
     story_url = live_server.url + story.get_absolute_url()
@@ -58,9 +60,12 @@ def test_an_editor_posts_edits_pins_and_deletes_and_readers_see_each_change(live
     expect(reader.get_by_text("No updates yet.")).to_be_visible()
     no_script = open_page(java_script_enabled=False)
     no_script.goto(story_url)
+    front = open_page()
+    front.goto(live_server.url + "/")
 
     # A new update: posted with Ctrl+Enter, held behind the polite button on the reader's page.
     editor.get_by_label("Headline (optional)").fill("Bridge closed")
+    editor.get_by_label("Key event").check()
     editor_box(editor).click()
     editor_box(editor).press_sequentially("Police closed the Esil bridge.")
     editor_box(editor).press("Control+Enter")
@@ -78,6 +83,8 @@ def test_an_editor_posts_edits_pins_and_deletes_and_readers_see_each_change(live
     expect(entry).to_be_visible()
     expect(entry.get_by_role("heading", name="Bridge closed")).to_be_visible()
     expect(button).to_be_hidden()
+    # The front page's lead lists it among the key events, without a reload.
+    expect(front.locator(".live-lead .live-key-events")).to_contain_text("Bridge closed")
 
     # A second one, to pin below.
     editor_box(editor).click()
@@ -120,4 +127,5 @@ def test_an_editor_posts_edits_pins_and_deletes_and_readers_see_each_change(live
     expect(no_script.locator(".live__pinned .live-entry")).to_have_count(1)
 
     assert reader.evaluate("window.cspViolations") == []
+    assert front.evaluate("window.cspViolations") == []
     assert editor.evaluate("window.cspViolations") == []
