@@ -29,7 +29,8 @@ CHROMIUM_ARGS = [
 ]
 PUBLIC_PAGES = {
     "front": "/",
-    "article": "/{lead}",
+    "article": "/{article}",
+    "live": "/{live}",
     "category": "/category/world/",
     "tag": "/tag/tungsten/",
     "archive": "/archive/",
@@ -39,9 +40,11 @@ PUBLIC_PAGES = {
 WIDTHS = {"phone": 375, "desktop": 1280}
 # Light is the README's default picture; dark ones are saved beside it as NAME-WIDTH-dark.png.
 SCHEMES = {"light": "", "dark": "-dark"}
-LEAD_URL = (
+# The story pages photographed: a plain story, and the demo's live story (its lead).
+STORY_URLS = (
     "from articles.models import Article; "
-    "print(Article.objects.published().filter(is_featured=True).first().get_absolute_url())"
+    "print(Article.objects.get(slug='kazakhstan-joins-abraham-accords').get_absolute_url()); "
+    "print(Article.objects.get(slug='storm-closes-caspian-ports-live').get_absolute_url())"
 )
 
 
@@ -52,7 +55,8 @@ def free_port():
 
 
 def serve(env):
-    port = free_port()
+    # SCREENSHOTS_PORT: a port of one's own on a shared machine; any free one otherwise.
+    port = int(os.environ.get("SCREENSHOTS_PORT") or free_port())
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,
@@ -91,6 +95,27 @@ def console_screens(browser, base):
         console.close()
 
 
+def live_screens(browser, base, live):
+    """The live posting screen, and a reader's page holding a new update behind its button."""
+    reader = browser.new_page(viewport={"width": 1280, "height": 900})
+    reader.goto(base + live + "#live")
+    editor = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in(editor, base, "editor", "demo-editor-pass")
+    editor.goto(base + live)
+    story_id = editor.locator("[data-live-story]").first.get_attribute("data-live-story")
+    editor.goto(f"{base}/admin/live/liveentry/story/{story_id}/")
+    box = editor.locator("#live-post .ProseMirror[contenteditable=true]")
+    box.click()
+    box.press_sequentially("Aktau's harbour master says the first ferry may sail at dawn.")
+    editor.screenshot(path=OUT / "admin-live-posting.png")
+    box.press("Control+Enter")
+    editor.get_by_text("Posted.").wait_for()
+    reader.get_by_role("button", name="1 new update").wait_for(timeout=5000)
+    reader.screenshot(path=OUT / "live-new-update.png")
+    reader.close()
+    editor.close()
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="newsroom-screenshots-"))
@@ -103,14 +128,9 @@ def main():
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([*manage, "load_demo", "-v0"], cwd=ROOT, env=env, check=True)
-    lead = (
+    article, live = (
         subprocess.run(
-            [
-                *manage,
-                "shell",
-                "-c",
-                LEAD_URL,
-            ],
+            [*manage, "shell", "-c", STORY_URLS],
             cwd=ROOT,
             env=env,
             check=True,
@@ -118,7 +138,7 @@ def main():
             text=True,
         )
         .stdout.strip()
-        .splitlines()[-1]
+        .splitlines()[-2:]
     )
     server, base = serve(env)
     try:
@@ -132,7 +152,7 @@ def main():
                         viewport={"width": width, "height": 900}, color_scheme=scheme
                     )
                     for name, path in PUBLIC_PAGES.items():
-                        page.goto(base + path.format(lead=lead.lstrip("/")))
+                        page.goto(base + path.format(article=article[1:], live=live[1:]))
                         page.screenshot(path=OUT / f"{name}-{width_name}{suffix}.png")
                     page.close()
 
@@ -158,6 +178,7 @@ def main():
                 queue.screenshot(path=OUT / f"{name}.png")
                 queue.close()
             console_screens(browser, base)
+            live_screens(browser, base, live)
             browser.close()
     finally:
         server.terminate()

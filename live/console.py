@@ -98,7 +98,7 @@ def view(request, model_admin, pk):
         {
             **model_admin.admin_site.each_context(request),
             "opts": LiveEntry._meta,
-            "title": f"Live: {article.title}",
+            "title": f"Live coverage: {article.title}",
             "article": article,
             "form": form,
             "editing": editing,
