@@ -21,6 +21,7 @@ from articles.models import (
     Redirect,
 )
 from comments.models import Comment, WordList
+from live.models import LiveChange, LiveEntry
 
 from .factories import image_upload, make_article, make_category, make_comment, make_user
 
@@ -95,6 +96,12 @@ def build_site():
     make_comment(story, parent=first, status=Comment.Status.PENDING, wordpress_id=77)
     make_comment(story, status=Comment.Status.SPAM, spam_reason="honeypot filled in")
     WordList.objects.create(name="Insults", kind=WordList.Kind.REJECT, rules="idiot\nmoron*")
+    live = make_article(title="Live: floods", category=world, live_since=timezone.now())
+    editor = make_user("eddie", groups=["Editors"], is_staff=True)
+    entry = LiveEntry.objects.create(
+        article=live, author=editor, headline="Bridge closed", body="<p>Closed.</p>", is_pinned=True
+    )
+    LiveChange.record(live.pk, entry.pk)
     return story
 
 
@@ -107,7 +114,8 @@ def empty_the_site():
     Author.objects.all().delete()
     Category.objects.all().delete()
     About.objects.all().delete()
-    get_user_model().objects.filter(username__in=["asel", "mod"]).delete()
+    LiveChange.objects.all().delete()
+    get_user_model().objects.filter(username__in=["asel", "mod", "eddie"]).delete()
 
 
 def test_export_then_import_into_an_empty_database_loses_nothing(tmp_path):
@@ -138,6 +146,12 @@ def test_export_then_import_into_an_empty_database_loses_nothing(tmp_path):
     assert Category.objects.get(slug="world").description == "Abroad."
     assert Article.objects.get(title="Scheduled").comment_mode == "closed"
     assert WordList.objects.get().rules == "idiot\nmoron*"  # The moderators' lists move too.
+    # A live story keeps its entries (their poster too) and the version open pages followed.
+    live = Article.objects.get(title="Live: floods")
+    entry = live.live_entries.get()
+    assert live.is_live and (entry.headline, entry.is_pinned) == ("Bridge closed", True)
+    assert entry.author.username == "eddie"
+    assert LiveChange.objects.get().entry_id == entry.pk
 
     approved, reply, spam = Comment.objects.order_by("pk")
     assert (approved.status, approved.moderated_by.username) == ("approved", "mod")
@@ -157,11 +171,11 @@ def test_export_then_import_into_an_empty_database_loses_nothing(tmp_path):
 def test_the_export_leaves_out_revisions_passwords_and_the_search_index():
     build_site()
     lines = [json.loads(line) for line in export().splitlines()]
-    assert lines[0] == {"format": "newsroom-site", "version": 3}
+    assert lines[0] == {"format": "newsroom-site", "version": 4}
     models = {line.get("model") for line in lines[1:]}
     assert not any("historical" in model for model in models)
     users = [line["fields"] for line in lines if line.get("model") == "auth.user"]
-    assert [user["username"] for user in users] == ["asel", "mod"]
+    assert [user["username"] for user in users] == ["asel", "eddie", "mod"]
     assert all("password" not in user for user in users)
     articles = [line["fields"] for line in lines if line.get("model") == "articles.article"]
     assert articles and all("search_vector" not in fields for fields in articles)
@@ -169,7 +183,7 @@ def test_the_export_leaves_out_revisions_passwords_and_the_search_index():
 
 def test_import_refuses_a_database_with_content(tmp_path):
     build_site()
-    with pytest.raises(CommandError, match=r"already holds .*3 articles.*freshly migrated"):
+    with pytest.raises(CommandError, match=r"already holds .*4 articles.*freshly migrated"):
         import_lines(export(), tmp_path)
 
 

@@ -6,7 +6,8 @@ order an import needs them: the About text, the people, sections and tags, then 
 everything that hangs off them. Primary keys are kept, so addresses that carry one (comment
 anchors, previews) keep working. Accounts are matched by username and carry no password;
 story revisions, view counts and the search index are left out (the index is rebuilt).
-Image files stay in MEDIA_ROOT: the export names them, it does not hold them.
+Image files stay in MEDIA_ROOT: the export names them, it does not hold them. Live stories'
+entries and log of changes travel with their stories (version 4).
 
 Version 1 exports (before the two redirect tables became `articles.Redirect`) still import:
 their redirect rows are turned into Redirect rows. Versions 1 and 2 (before stories had a comment
@@ -32,11 +33,13 @@ from django.db.models import Q
 from articles.models import Article, CommentMode
 from articles.redirects import Redirect, short_link
 from comments.models import Comment
+from live.models import LiveEntry
 
-FORMAT = {"format": "newsroom-site", "version": 3}
+FORMAT = {"format": "newsroom-site", "version": 4}
 # Version 1 held SlugRedirect and LegacyRedirect rows, read into Redirect (_import_old_redirect).
 # Versions 1 and 2 gave stories "allow_comments", not "comment_mode" (_comment_mode_of).
-READABLE_VERSIONS = (1, 2, 3)
+# Version 4 added live stories' entries and their log of changes (live.*).
+READABLE_VERSIONS = (1, 2, 3, 4)
 OLD_REDIRECTS = ("articles.slugredirect", "articles.legacyredirect")
 USERS = "auth.user"
 # In import order: whatever a row refers to comes before it.
@@ -52,6 +55,10 @@ MODELS = (
     "articles.redirect",
     "comments.comment",
     "comments.wordlist",
+    # A live story's entries, and its log of changes (whose ids are the versions open pages
+    # follow; the stream itself is rebuilt from them in the cache).
+    "live.liveentry",
+    "live.livechange",
 )
 # Derived from the rest, and rebuilt after an import.
 LEFT_OUT_FIELDS = {"articles.article": {"search_vector"}}
@@ -204,12 +211,16 @@ def _import_user(fields):
 
 
 def _users_needed():
-    """Accounts the content refers to: authors', writers' and moderators'."""
+    """Accounts the content refers to: authors', writers', moderators' and live posters'."""
     moderators = Comment.objects.exclude(moderated_by=None).values("moderated_by")
+    posters = LiveEntry.objects.exclude(author=None).values("author")
     return (
         get_user_model()
         .objects.filter(
-            Q(author_profile__isnull=False) | Q(articles__isnull=False) | Q(pk__in=moderators)
+            Q(author_profile__isnull=False)
+            | Q(articles__isnull=False)
+            | Q(pk__in=moderators)
+            | Q(pk__in=posters)
         )
         .distinct()
     )
