@@ -17,7 +17,7 @@ from live import stream
 from live.models import LiveChange, LiveEntry
 from live.polls import LivePolls
 
-from .factories import make_article, make_user
+from .factories import image_upload, make_article, make_user
 from .test_seo import Head
 
 pytestmark = pytest.mark.django_db
@@ -194,6 +194,27 @@ def test_an_entry_is_sanitised_like_a_story_body(people):
     assert "<script" not in body and "onclick" not in body and "javascript:" not in body
     assert "<blockquote>Words</blockquote>" in body
     assert "alert(1)" not in page(story)
+
+
+def test_an_image_uploaded_from_the_box_is_shown_as_a_picture(people):
+    """The posting screen's editor uploads as a story's does (the same address and checks);
+    readers get the image as <picture> with its renditions."""
+    story = live_story()
+    editor = signed_in(people["editor"])
+    assert 'data-body-image-upload="/admin/body-images/upload/"' in editor.get(console(story)).text
+    with _on_commit(execute=True):
+        uploaded = editor.post(
+            reverse("body-image-upload"),
+            {"image": image_upload(size=(1200, 800)), "alt": "Ferries at anchor"},
+        ).json()
+    post(
+        editor,
+        story,
+        body=f'<p>Off Aktau:</p><img src="{uploaded["url"]}" alt="Ferries at anchor">',
+    )
+    shown = page(story)
+    entry = shown[shown.index('<li class="live-entry"') :]
+    assert "<picture>" in entry and ".webp" in entry and 'alt="Ferries at anchor"' in entry
 
 
 def test_an_empty_update_is_a_form_error_not_a_post(people):
