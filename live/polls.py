@@ -78,8 +78,16 @@ def cached_answer(path, query, if_none_match=""):
         found = cache.get(version_key(article_id))
         return None if found is None else version_answer(article_id, found, if_none_match)
     params = changes_params(query)
-    body = cache.get(changes_key(article_id, *params)) if params else None
-    return None if body is None else changes_answer(body)
+    if params is None:
+        return None
+    # With the version: the story may have been taken down since these changes were kept.
+    keys = [version_key(article_id), changes_key(article_id, *params)]
+    found = cache.get_many(keys)
+    if keys[0] not in found or keys[1] not in found:
+        return None
+    if not is_public(found[keys[0]][2]):
+        return 404, [("Cache-Control", f"public, max-age={MAX_AGE}")], NOT_FOUND_BODY
+    return changes_answer(found[keys[1]])
 
 
 class LivePolls:

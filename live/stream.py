@@ -1,11 +1,12 @@
 """What open pages follow: a live story's stream, kept in the cache so that readers cost no query.
 
 For each live story the cache holds (STATE_SECONDS, rebuilt from the database when lost):
-- `live:version:<id>`: (version, running, public from): all that the poll (views.version)
-  reads, ~1 s apart from every open page;
+- `live:version:<id>`: (version, running, public from): all that the poll (polls.py) reads,
+  ~1 s apart from every open page;
 - `live:state:<id>`: the version, the recent log of changes (LiveChange ids and the entry each
   touched), the stream's order, which entries are pinned, each entry's drawn HTML by key, and
   the key events' summary drawn;
+- the changes from one version to the newest, as the pages get them (keep_changes);
 - each entry's HTML under a key made of everything it shows (entry_key), like the story cards
   (articles/fragments.py), in the `pages` cache: an edit is a new key, nothing is purged.
 

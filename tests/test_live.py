@@ -434,6 +434,32 @@ def test_drafts_unknown_stories_and_bad_versions_are_not_answered(people):
         assert reader.get(url, {"since": since, "to": to}).status_code == 400
 
 
+def test_a_story_taken_down_or_deleted_stops_answering_at_once(people):
+    story = live_story()
+    editor = signed_in(people["editor"])
+    post(editor, story, body="<p>First.</p>")
+    post(editor, story, body="<p>Second.</p>")
+    to = version(Client(), story).json()["version"]
+    url = reverse("live:changes", args=[story.pk])
+    query = f"since={to - 1}&to={to}"
+    assert wsgi_get(url, query)[0] == "200 OK"  # Kept in the cache for every page.
+    with _on_commit(execute=True):
+        story.status = Article.Status.DRAFT
+        story.save()
+    assert version(Client(), story).status_code == 404
+    assert wsgi_get(url, query)[0] == "404 Not Found"
+    assert Client().get(url, {"since": to - 1, "to": to}).status_code == 404
+    with _on_commit(execute=True):
+        story.status = Article.Status.PUBLISHED
+        story.save()
+    assert version(Client(), story).status_code == 200
+    poll = reverse("live:version", args=[story.pk])
+    with _on_commit(execute=True):
+        story.delete()
+    assert Client().get(poll).status_code == 404
+    assert wsgi_get(url, query)[0] == "404 Not Found"
+
+
 def test_a_page_too_far_behind_is_told_to_reload(people, monkeypatch):
     monkeypatch.setattr(stream, "LOG_KEPT", 2)
     story = live_story()
