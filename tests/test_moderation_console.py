@@ -132,6 +132,12 @@ def test_the_console_is_linked_from_the_queue_and_every_admin_page(client, moder
         assert f'<a href="{CONSOLE}">Keyboard console</a>' in client.get(url).text
 
 
+def test_the_console_has_one_address_the_links_lead_to(client, moderator):
+    # The Reported queue's admin subclasses the comments' one; it must not take over the name.
+    assert reverse("admin:comments_comment_console") == "/admin/comments/comment/console/"
+    assert client.get("/admin/comments/reportedcomment/console/").status_code != 200
+
+
 def test_staff_who_cannot_decide_are_not_offered_the_console(people):
     editor, viewer = signed_in(people["editor"]), signed_in(people["viewer"])
 
