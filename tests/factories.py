@@ -27,6 +27,7 @@ ROLE_MIGRATIONS = [
     ("articles", "0014_remove_old_redirects", "forget_content_types"),
     ("comments", "0002_moderators_group", "create_moderators"),
     ("comments", "0005_word_lists", "grant_word_lists"),
+    ("newsletters", "0002_editors_permissions", "grant"),
 ]
 
 
