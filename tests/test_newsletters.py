@@ -562,3 +562,20 @@ def test_a_sent_issue_cannot_be_changed():
     client.post(url, {"status": "draft", "intro": "changed"})
     issue.refresh_from_db()
     assert issue.status == Issue.Status.SENT and issue.intro == ""
+
+
+def test_the_demo_has_a_daily_briefing_offered_at_sign_up():
+    call_command("load_demo", "--no-images", verbosity=0)
+    briefing = Newsletter.objects.get(offered_at_signup=True)
+    assert briefing.days == "0123456" and briefing.send_time == time(7, 0)
+
+
+def test_an_issue_can_be_sent_now_rather_than_at_its_time(django_capture_on_commit_callbacks):
+    newsletter = make_newsletter()
+    make_subscriber(newsletter)
+    make_article(published_at=timezone.now() - timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_due_newsletters", now="morning", verbosity=0)
+    (message,) = mail.outbox
+    assert message.to == ["reader@example.com"]
+    assert newsletter.issues.filter(status=Issue.Status.DRAFT).count() == 1  # the next one

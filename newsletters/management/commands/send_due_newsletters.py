@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from newsletters.models import Issue, Newsletter
@@ -13,8 +13,23 @@ class Command(BaseCommand):
         "as often as you like: each issue and each delivery exists once."
     )
 
-    def handle(self, verbosity, **options):
-        now = timezone.now()
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--now",
+            metavar="SLUG",
+            help="Send this newsletter's upcoming issue now rather than at its time (a demo, a "
+            "special edition); its next issue is made for the next scheduled time.",
+        )
+
+    def handle(self, verbosity, now=None, **options):
+        slug, now = now, timezone.now()
+        if slug:
+            try:
+                newsletter = Newsletter.objects.get(slug=slug)
+            except Newsletter.DoesNotExist:
+                raise CommandError(f"No newsletter with the slug {slug!r}.") from None
+            issue = newsletter.upcoming_issue(now)
+            Issue.objects.filter(pk=issue.pk, status=Issue.Status.DRAFT).update(scheduled_for=now)
         started, resumed = start_due_issues(now)
         added = 0
         for newsletter in Newsletter.objects.filter(is_active=True):
