@@ -91,9 +91,8 @@ def list_headers(subscriber, newsletter, one_click_url):
 
 
 def issue_message(drawn, issue, subscriber):
-    """The issue for one subscriber. Its Message-ID names the issue and the reader: should a
-    message ever go twice (a worker killed between the server's "accepted" and our note of
-    it), mail providers see one message."""
+    """The issue for one subscriber. Its Message-ID names the issue and the reader: one
+    message, whatever happens to the worker sending it."""
     manage = manage_url(subscriber)
     unsubscribe = unsubscribe_url(subscriber, issue.newsletter_id)
     headers = list_headers(subscriber, issue.newsletter, unsubscribe)

@@ -12,14 +12,16 @@
    minute's run sees no progress for NEWSLETTER_CLAIM_SECONDS, frees those claims and queues
    the batch again. Rows marked sent are never claimed again.
 
-The one moment no scheme can cover is between the server's "accepted" and our note of it: a
-worker killed exactly then means that one message goes again (with the same Message-ID).
+No scheme can know both that a message left and that it was noted: each is noted as sent just
+before the mail server can accept it (outbox/recorded.py: over SMTP, before the final "."), so a
+worker killed in that instant costs one reader the issue, and never sends anyone it twice.
 """
 
 import logging
 import secrets
 import time
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import mailers
@@ -28,6 +30,7 @@ from django.db.models import F, Min, Q
 from django.tasks import task
 from django.utils import timezone
 
+from outbox.recorded import send_recorded
 from outbox.tasks import is_permanent
 
 from .emails import draw_issue, issue_message
@@ -81,11 +84,11 @@ def claim(issue_id, size=CLAIM_SIZE):
 
 
 def mark_sent(delivery):
+    """Note the delivery as sent (committed at once: autocommit). Kept under its claim, so a
+    refusal that follows can put it back (mark_failed)."""
     Delivery.objects.filter(pk=delivery.pk, claim=delivery.claim).update(
-        status=Delivery.Status.SENT, sent_at=timezone.now(), claim="", error=""
+        status=Delivery.Status.SENT, sent_at=timezone.now(), error=""
     )
-    if delivery.subscriber.hard_failures:
-        Subscriber.objects.filter(pk=delivery.subscriber_id).update(hard_failures=0)
 
 
 def mark_failed(delivery, error):
@@ -107,6 +110,7 @@ def mark_failed(delivery, error):
     Delivery.objects.filter(pk=delivery.pk, claim=delivery.claim).update(
         status=Delivery.Status.FAILED if give_up else Delivery.Status.PENDING,
         next_try=now + retry_delay(delivery.attempts),
+        sent_at=None,
         claim="",
         error=str(error)[:300],
     )
@@ -139,14 +143,16 @@ def send_claimed(issue, drawn, deliveries, mailer, pacer):
         pacer.wait()
         message = issue_message(drawn, issue, delivery.subscriber)
         try:
-            mailer.send_messages([message])
+            # Noted as sent just before the server can accept it (outbox/recorded.py).
+            send_recorded(mailer, message, partial(mark_sent, delivery))
         except Exception as error:  # noqa: BLE001 - every refusal is recorded on its row.
             mark_failed(delivery, error)
             # The connection may be gone with it: the next message opens a new one.
             mailer.close()
             mailer.open()
         else:
-            mark_sent(delivery)
+            if delivery.subscriber.hard_failures:
+                Subscriber.objects.filter(pk=delivery.subscriber_id).update(hard_failures=0)
     Issue.objects.filter(pk=issue.pk).update(progress_at=timezone.now())
 
 
