@@ -239,9 +239,10 @@ def start_due_issues(now=None):
             started.append(start_issue(issue, now))
             newsletter.upcoming_issue(now)  # The next one, for editors to open.
     # A held issue released after its time goes out now.
-    for issue in Issue.objects.filter(status=Issue.Status.DRAFT, scheduled_for__lte=now).exclude(
-        pk__in=[i.pk for i in started]
-    ):
+    released = Issue.objects.filter(
+        status=Issue.Status.DRAFT, scheduled_for__lte=now, newsletter__is_active=True
+    ).exclude(pk__in=[i.pk for i in started])
+    for issue in released:
         started.append(start_issue(issue, now))
     return started, resume_stalled(now)
 

@@ -579,3 +579,38 @@ def test_an_issue_can_be_sent_now_rather_than_at_its_time(django_capture_on_comm
     (message,) = mail.outbox
     assert message.to == ["reader@example.com"]
     assert newsletter.issues.filter(status=Issue.Status.DRAFT).count() == 1  # the next one
+
+
+def test_every_newsletters_admin_page_renders():
+    newsletter = make_newsletter()
+    subscriber = make_subscriber(newsletter)
+    issue = newsletter.upcoming_issue()
+    IssueStory.objects.create(issue=issue, article=make_article(), position=1)
+    client = client_as("superuser")
+    for url in (
+        reverse("admin:newsletters_newsletter_changelist"),
+        reverse("admin:newsletters_newsletter_add"),
+        reverse("admin:newsletters_newsletter_change", args=[newsletter.pk]),
+        reverse("admin:newsletters_issue_changelist"),
+        reverse("admin:newsletters_issue_change", args=[issue.pk]),
+        reverse("admin:newsletters_subscriber_changelist"),
+        reverse("admin:newsletters_subscriber_change", args=[subscriber.pk]),
+    ):
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_section_newsletter_needs_its_section():
+    client = client_as("editor")
+    response = client.post(
+        reverse("admin:newsletters_newsletter_add"),
+        {
+            "name": "Sport",
+            "slug": "sport",
+            "kind": "section",
+            "send_time": "07:00",
+            "days": "0123456",
+        },
+    )
+    assert response.status_code == 200
+    assert "needs this" in response.text
+    assert not Newsletter.objects.filter(slug="sport").exists()
