@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from client_address import bucket, client_ip
+from client_address.origin import REFUSED, verdict
 from outbox.tasks import send_later
 
 from . import links
@@ -46,26 +47,13 @@ def seconds_until_allowed(ip):
     return 0 if count <= limit else math.ceil((window + 1) * period - now)
 
 
-def from_another_site(request):
-    """The sign-up form is on cached pages, without a CSRF token: like the comment form, it
-    trusts what browsers say of where a post came from (Sec-Fetch-Site, else Origin). A post
-    that says neither is let through: the worst it can do is send a confirmation email."""
-    fetch_site = request.headers.get("Sec-Fetch-Site", "").lower()
-    if fetch_site:
-        return fetch_site != "same-origin"
-    origin = request.headers.get("Origin", "").lower().rstrip("/")
-    if not origin:
-        return False
-    return origin not in {
-        settings.SITE_URL.lower().rstrip("/"),
-        f"{request.scheme}://{request.get_host()}".lower(),
-    }
-
-
-@csrf_exempt  # See from_another_site(): the page carries no token.
+# The form is on pages cached whole, without a CSRF token: like the comment form, it trusts what
+# browsers say of where a post came from (client_address/origin.py). A post that says neither is
+# let through: the worst it can do is send one confirmation email, which subscribes nobody.
+@csrf_exempt
 @require_POST
 def subscribe(request):
-    if from_another_site(request):
+    if verdict(request) == REFUSED:
         return HttpResponseForbidden("Sign up from a page of this site.")
     wait = seconds_until_allowed(client_ip(request))
     if wait:

@@ -614,3 +614,10 @@ def test_a_section_newsletter_needs_its_section():
     assert response.status_code == 200
     assert "needs this" in response.text
     assert not Newsletter.objects.filter(slug="sport").exists()
+
+
+def test_a_sign_up_from_an_old_browser_with_our_origin_is_accepted_and_another_is_refused(client):
+    make_newsletter()
+    ours = client.post(SUBSCRIBE, {"email": "a@example.com"}, HTTP_ORIGIN="http://testserver")
+    theirs = client.post(SUBSCRIBE, {"email": "b@example.com"}, HTTP_ORIGIN="https://evil.example")
+    assert (ours.status_code, theirs.status_code) == (302, 403)
