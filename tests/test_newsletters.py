@@ -1,24 +1,22 @@
-"""Newsletters: double opt-in, signed links, one-click unsubscribe, issues on their schedule
-(time zones and DST), editors' edits kept, the email's parts and headers, and a send that
-resumes after its worker died without sending anyone an issue twice."""
+"""Newsletters for readers: double opt-in, signed links (tampered ones refused), one-click
+unsubscribe, issues on their schedule (time zones and DST), editors' edits kept, the email's
+parts and headers. Sending: test_newsletter_sending.py; the admin: test_newsletter_admin.py."""
 
 import re
-import smtplib
 from datetime import UTC, datetime, time, timedelta
 from email import message_from_bytes
 
 import pytest
 from django.core import mail, signing
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from newsletters import links, sending
+from newsletters import links
 from newsletters.emails import draw_issue, issue_message
-from newsletters.models import Delivery, Issue, IssueStory, Newsletter, Subscriber
+from newsletters.models import Issue, IssueStory, Subscriber
 
-from .factories import make_article, make_category, make_user
+from .factories import make_article, make_category, make_newsletter, make_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -30,17 +28,6 @@ SAME_ORIGIN = {"HTTP_SEC_FETCH_SITE": "same-origin"}
 def quick(settings):
     settings.NEWSLETTER_RATE = 0  # No pacing: tests send a handful.
     settings.TIME_ZONE = "UTC"
-
-
-def make_newsletter(**fields):
-    defaults = {"name": "Morning Briefing", "slug": "morning", "offered_at_signup": True}
-    return Newsletter.objects.create(**{**defaults, **fields})
-
-
-def make_subscriber(newsletter, email="reader@example.com", **fields):
-    subscriber = Subscriber.objects.create(email=email, confirmed_at=timezone.now(), **fields)
-    subscriber.newsletters.add(newsletter)
-    return subscriber
 
 
 def links_in(text):
@@ -322,298 +309,6 @@ def test_the_email_has_html_and_text_parts_and_the_one_click_headers(settings):
     assert one_click in text_body
     assert links.manage_url(subscriber) in text_body
     assert "Rivers rise" in parsed["Subject"]
-
-
-# Sending ---------------------------------------------------------------------------------------
-
-
-def due_issue(newsletter, now):
-    make_article(published_at=now - timedelta(hours=1))
-    issue = newsletter.upcoming_issue(now - timedelta(days=1))
-    Issue.objects.filter(pk=issue.pk).update(scheduled_for=now - timedelta(minutes=1))
-    return Issue.objects.get(pk=issue.pk)
-
-
-def test_a_due_issue_goes_once_to_each_confirmed_subscriber(django_capture_on_commit_callbacks):
-    now = timezone.now()
-    newsletter = make_newsletter()
-    for n in range(3):
-        make_subscriber(newsletter, email=f"r{n}@example.com")
-    Subscriber.objects.create(email="unconfirmed@example.com").newsletters.add(newsletter)
-    make_subscriber(newsletter, email="paused@example.com", paused_at=now)
-    issue = due_issue(newsletter, now)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("send_due_newsletters", verbosity=0)
-        call_command("send_due_newsletters", verbosity=0)  # again: nothing more goes
-
-    assert sorted(m.to[0] for m in mail.outbox) == [f"r{n}@example.com" for n in range(3)]
-    issue.refresh_from_db()
-    assert issue.status == Issue.Status.SENT
-    # The next issue waits for editors.
-    assert newsletter.issues.filter(status=Issue.Status.DRAFT).count() == 1
-
-
-def test_a_held_issue_is_not_sent_until_released(django_capture_on_commit_callbacks):
-    now = timezone.now()
-    newsletter = make_newsletter()
-    make_subscriber(newsletter)
-    issue = due_issue(newsletter, now)
-    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.HELD)
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("send_due_newsletters", verbosity=0)
-    assert mail.outbox == []
-    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.DRAFT)
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("send_due_newsletters", verbosity=0)
-    assert len(mail.outbox) == 1
-
-
-def test_a_send_interrupted_by_a_dead_worker_resumes_and_nobody_gets_it_twice(
-    settings, django_capture_on_commit_callbacks
-):
-    now = timezone.now()
-    newsletter = make_newsletter()
-    for n in range(5):
-        make_subscriber(newsletter, email=f"r{n}@example.com")
-    issue = due_issue(newsletter, now)
-    with django_capture_on_commit_callbacks(execute=False):  # the batch task never runs
-        sending.start_issue(issue, now)
-    # A worker sent two, then died holding a claim on two more.
-    first = sending.claim(issue.pk, size=4)
-    drawn = draw_issue(issue)
-    for delivery in first[:2]:
-        mail.outbox.append(issue_message(drawn, issue, delivery.subscriber))
-        sending.mark_sent(delivery)
-    assert Delivery.objects.filter(status=Delivery.Status.SENDING).count() == 2
-
-    # Too soon: the dead worker's claims may still be a live worker's; only the fifth is free.
-    (free,) = sending.claim(issue.pk)
-    Delivery.objects.filter(pk=free.pk).update(status=Delivery.Status.PENDING, claim="")
-
-    settings.NEWSLETTER_CLAIM_SECONDS = 0
-    Issue.objects.filter(pk=issue.pk).update(progress_at=now - timedelta(minutes=1))
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("send_due_newsletters", verbosity=0)
-
-    recipients = [m.to[0] for m in mail.outbox]
-    assert sorted(recipients) == [f"r{n}@example.com" for n in range(5)]
-    assert Issue.objects.get(pk=issue.pk).status == Issue.Status.SENT
-
-
-def test_a_refused_address_is_retried_with_back_off_then_paused(settings):
-    settings.NEWSLETTER_MAX_FAILURES = 2
-    now = timezone.now()
-    newsletter = make_newsletter()
-    subscriber = make_subscriber(newsletter, email="gone@example.com")
-    issue = due_issue(newsletter, now)
-    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENDING)
-    delivery = Delivery.objects.create(issue=issue, subscriber=subscriber, next_try=now)
-    refusal = smtplib.SMTPRecipientsRefused({"gone@example.com": (550, b"No such user")})
-
-    (claimed,) = sending.claim(issue.pk)
-    sending.mark_failed(claimed, refusal)
-    delivery.refresh_from_db()
-    assert delivery.status == Delivery.Status.PENDING
-    assert delivery.next_try >= now + timedelta(minutes=5)
-    assert sending.claim(issue.pk) == []  # not before its time
-
-    Delivery.objects.filter(pk=delivery.pk).update(next_try=now)
-    (claimed,) = sending.claim(issue.pk)
-    sending.mark_failed(claimed, refusal)
-    delivery.refresh_from_db()
-    subscriber.refresh_from_db()
-    assert delivery.status == Delivery.Status.FAILED
-    assert subscriber.paused_at is not None
-    assert not Subscriber.objects.receiving().exists()
-
-
-# Privacy ---------------------------------------------------------------------------------------
-
-
-def test_unconfirmed_sign_ups_expire(settings):
-    settings.NEWSLETTER_CONFIRM_DAYS = 7
-    Subscriber.objects.create(
-        email="old@example.com", created_at=timezone.now() - timedelta(days=8)
-    )
-    Subscriber.objects.create(email="new@example.com")
-    make_subscriber(make_newsletter(), email="kept@example.com")
-    Subscriber.objects.filter(email="kept@example.com").update(
-        created_at=timezone.now() - timedelta(days=30)
-    )
-    call_command("expire_newsletter_signups", verbosity=0)
-    assert sorted(Subscriber.objects.values_list("email", flat=True)) == [
-        "kept@example.com",
-        "new@example.com",
-    ]
-
-
-def test_export_and_erase_a_subscriber(capsys):
-    make_subscriber(make_newsletter())
-    call_command("export_subscriber", "READER@example.com")
-    out = capsys.readouterr().out
-    assert '"Morning Briefing"' in out and "reader@example.com" in out
-    call_command("erase_subscriber", "reader@example.com", yes=True, verbosity=0)
-    assert not Subscriber.objects.exists()
-
-
-# Editors in the admin: each role against each route -------------------------------------------
-
-ROLES = {
-    "anonymous": None,
-    "reader": {},
-    "writer": {"is_staff": True, "groups": ["Writers"]},
-    "editor": {"is_staff": True, "groups": ["Editors"]},
-    "moderator": {"is_staff": True, "groups": ["Moderators"]},
-    "superuser": {"is_staff": True, "is_superuser": True},
-}
-
-
-def client_as(role):
-    client = Client()
-    if ROLES[role] is not None:
-        client.force_login(make_user(email=f"{role}@example.com", **ROLES[role]))
-    return client
-
-
-def allowed(response):
-    return response.status_code in (200, 302) and "/admin/login/" not in response.get(
-        "Location", ""
-    )
-
-
-@pytest.mark.parametrize("role", list(ROLES))
-def test_each_role_against_each_admin_route(role, django_capture_on_commit_callbacks):
-    newsletter = make_newsletter()
-    make_subscriber(newsletter)
-    issue = newsletter.upcoming_issue()
-    IssueStory.objects.create(issue=issue, article=make_article(), position=1)
-    client = client_as(role)
-    edits = role in ("editor", "superuser")
-
-    routes = {
-        "newsletters": client.get(reverse("admin:newsletters_newsletter_changelist")),
-        "issue": client.get(reverse("admin:newsletters_issue_change", args=[issue.pk])),
-        "preview html": client.get(
-            reverse("admin:newsletters_issue_preview", args=[issue.pk, "html"])
-        ),
-        "preview text": client.get(
-            reverse("admin:newsletters_issue_preview", args=[issue.pk, "text"])
-        ),
-    }
-    with django_capture_on_commit_callbacks(execute=True):
-        routes["send test"] = client.post(
-            reverse("admin:newsletters_issue_send_test", args=[issue.pk])
-        )
-    routes["subscribers"] = client.get(reverse("admin:newsletters_subscriber_changelist"))
-
-    assert {name: allowed(r) for name, r in routes.items()} == {
-        "newsletters": edits,
-        "issue": edits,
-        "preview html": edits,
-        "preview text": edits,
-        "send test": edits,
-        "subscribers": role == "superuser",
-    }
-    assert [m.to for m in mail.outbox] == ([[f"{role}@example.com"]] if edits else [])
-    if edits:
-        assert "reader@example.com" not in routes["newsletters"].text  # counts, not addresses
-        assert "<table" in routes["preview html"].text
-
-
-def test_an_editor_holds_reorders_drops_and_introduces_an_issue():
-    newsletter = make_newsletter()
-    issue = newsletter.upcoming_issue()
-    a, b = make_article(), make_article()
-    ea = IssueStory.objects.create(issue=issue, article=a, position=1)
-    eb = IssueStory.objects.create(issue=issue, article=b, position=2)
-    client = client_as("editor")
-    url = reverse("admin:newsletters_issue_change", args=[issue.pk])
-    data = {
-        "status": "held",
-        "intro": "Two stories today.",
-        "entries-TOTAL_FORMS": "2",
-        "entries-INITIAL_FORMS": "2",
-        "entries-MIN_NUM_FORMS": "0",
-        "entries-MAX_NUM_FORMS": "1000",
-        "entries-0-id": ea.pk,
-        "entries-0-issue": issue.pk,
-        "entries-0-position": "2",
-        "entries-1-id": eb.pk,
-        "entries-1-issue": issue.pk,
-        "entries-1-position": "1",
-        "entries-1-dropped": "",
-        "entries-0-dropped": "on",
-    }
-    response = client.post(url, data)
-    assert response.status_code == 302, response.text[:2000]
-    issue.refresh_from_db()
-    assert issue.status == Issue.Status.HELD
-    assert issue.intro == "Two stories today."
-    assert issue.articles() == [b]
-
-
-def test_a_sent_issue_cannot_be_changed():
-    newsletter = make_newsletter()
-    issue = newsletter.upcoming_issue()
-    Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENT)
-    client = client_as("editor")
-    url = reverse("admin:newsletters_issue_change", args=[issue.pk])
-    client.post(url, {"status": "draft", "intro": "changed"})
-    issue.refresh_from_db()
-    assert issue.status == Issue.Status.SENT and issue.intro == ""
-
-
-def test_the_demo_has_a_daily_briefing_offered_at_sign_up():
-    call_command("load_demo", "--no-images", verbosity=0)
-    briefing = Newsletter.objects.get(offered_at_signup=True)
-    assert briefing.days == "0123456" and briefing.send_time == time(7, 0)
-
-
-def test_an_issue_can_be_sent_now_rather_than_at_its_time(django_capture_on_commit_callbacks):
-    newsletter = make_newsletter()
-    make_subscriber(newsletter)
-    make_article(published_at=timezone.now() - timedelta(hours=1))
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("send_due_newsletters", now="morning", verbosity=0)
-    (message,) = mail.outbox
-    assert message.to == ["reader@example.com"]
-    assert newsletter.issues.filter(status=Issue.Status.DRAFT).count() == 1  # the next one
-
-
-def test_every_newsletters_admin_page_renders():
-    newsletter = make_newsletter()
-    subscriber = make_subscriber(newsletter)
-    issue = newsletter.upcoming_issue()
-    IssueStory.objects.create(issue=issue, article=make_article(), position=1)
-    client = client_as("superuser")
-    for url in (
-        reverse("admin:newsletters_newsletter_changelist"),
-        reverse("admin:newsletters_newsletter_add"),
-        reverse("admin:newsletters_newsletter_change", args=[newsletter.pk]),
-        reverse("admin:newsletters_issue_changelist"),
-        reverse("admin:newsletters_issue_change", args=[issue.pk]),
-        reverse("admin:newsletters_subscriber_changelist"),
-        reverse("admin:newsletters_subscriber_change", args=[subscriber.pk]),
-    ):
-        assert client.get(url).status_code == 200, url
-
-
-def test_a_section_newsletter_needs_its_section():
-    client = client_as("editor")
-    response = client.post(
-        reverse("admin:newsletters_newsletter_add"),
-        {
-            "name": "Sport",
-            "slug": "sport",
-            "kind": "section",
-            "send_time": "07:00",
-            "days": "0123456",
-        },
-    )
-    assert response.status_code == 200
-    assert "needs this" in response.text
-    assert not Newsletter.objects.filter(slug="sport").exists()
 
 
 def test_a_sign_up_from_an_old_browser_with_our_origin_is_accepted_and_another_is_refused(client):
