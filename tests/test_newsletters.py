@@ -131,11 +131,11 @@ def test_every_page_carries_the_same_sign_up_form(client):
     story_page = client.get(story.get_absolute_url()).text
     front_page = client.get(reverse("articles:front")).text
     for page in (story_page, front_page):
-        (form,) = re.findall(r'<form class="newsletter-signup".*?</form>', page, re.DOTALL)
+        (form,) = re.findall(r'<form class="signup".*?</form>', page, re.DOTALL)
         assert 'name="email"' in form and 'name="website"' in form
         assert "csrfmiddlewaretoken" not in form  # nothing per reader: the page stays cacheable
     # On a story's page it comes after the story, before the comments.
-    assert story_page.index("newsletter-signup") < story_page.index('id="comments"')
+    assert story_page.index('class="signup"') < story_page.index('id="comments"')
 
 
 # Signed links ----------------------------------------------------------------------------------
