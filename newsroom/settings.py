@@ -525,7 +525,7 @@ TASKS = {
 # A message the mail server refused for now is tried again this many times, after 1, 2, 4...
 # minutes (outbox/tasks.py).
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6)
-# Newsletter messages per second, over all workers (0: as fast as the mail server takes them).
+# Newsletter messages per second, per worker process (0: as fast as the mail server takes them).
 # Mailbox providers throttle a new sender; an email API's plan states its own limit.
 NEWSLETTER_RATE = env_float("NEWSLETTER_RATE", 10.0)
 # Who newsletters come from; the domain must pass SPF and DKIM (README: Deliverability).
