@@ -636,3 +636,15 @@ def test_the_filters_follow_a_new_author_and_section_at_once(client, settings):
 
     assert '<option value="zoe-newcomer">Zoe Newcomer</option>' in page
     assert '<option value="brand-new-desk">Brand New Desk</option>' in page
+
+
+def test_a_kept_snippet_follows_an_edited_story(client, settings, postgres):
+    settings.PAGE_CACHE_SECONDS = 0
+    story = make_article(title="Harbour", standfirst="", body="<p>The tungsten mine opens.</p>")
+    assert "mine opens" in search(client, "tungsten").context["results"][0].snippet
+
+    story.body = "<p>The tungsten mine closes for winter.</p>"
+    story.save()
+
+    snippet = search(client, "tungsten").context["results"][0].snippet
+    assert "closes for winter" in snippet and "opens" not in snippet
