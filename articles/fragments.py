@@ -26,6 +26,8 @@ from django.utils.safestring import mark_safe
 
 from pagecache.generations import pages_cache
 
+from .querysets import CREDITED
+
 # A fragment nobody asked for in a day is dropped: its story has moved on or off the pages.
 FRAGMENT_SECONDS = 24 * 60 * 60
 # What a fragment's templates may draw with: a change to any of them is a new set of keys.
@@ -74,7 +76,7 @@ def _signature(value):
         )
         category = value.category if Article.category.is_cached(value) else None
         authors = ()
-        if "bylines" in getattr(value, "_prefetched_objects_cache", {}):
+        if CREDITED in loaded or "bylines" in getattr(value, "_prefetched_objects_cache", {}):
             authors = tuple(_signature(author) for author in value.credited_authors)
         return ("story", fields, _signature(category), authors)
     if isinstance(value, Category):

@@ -57,6 +57,33 @@ def bylines_prefetch():
     return models.Prefetch("bylines", Byline.objects.select_related("author"))
 
 
+def attach_credited_authors(stories):
+    """Each of `stories` gets its credited authors (`Article.credited_authors`), in byline
+    order: one query of the authors, one model each.
+
+    For lists of stories. Django's prefetch of `bylines` made a related manager and cloned a
+    queryset per story, and made a Byline and an Author per credit: a sixth of a section
+    page's time."""
+    from .people import Author
+
+    credited = {story.pk: [] for story in stories}
+    if credited:
+        authors = (
+            Author.objects.filter(bylines__article__in=list(credited))
+            .annotate(credited_on=models.F("bylines__article_id"))
+            .order_by("bylines__position", "bylines__id")
+        )
+        for author in authors:
+            credited[author.credited_on].append(author)
+    for story in stories:
+        story.__dict__[CREDITED] = credited[story.pk]
+    return stories
+
+
+# Where attach_credited_authors() leaves a story's authors.
+CREDITED = "_credited_authors"
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see (Article.public_q)."""

@@ -3,7 +3,7 @@ from functools import cached_property
 from itertools import groupby
 
 from django.conf import settings
-from django.db.models import Case, When, prefetch_related_objects
+from django.db.models import Case, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,7 +22,7 @@ from .fragments import render_fragments
 from .furniture import months_with_stories, site_furniture
 from .models import Article, Author
 from .pages import render_article_page, report_shown
-from .querysets import bylines_prefetch
+from .querysets import attach_credited_authors
 
 FRONT_PAGE_LATEST = 6
 FRONT_PAGE_PER_CATEGORY = 4
@@ -83,13 +83,15 @@ def section_blocks(lead):
 
 def lead_and_latest(published):
     """The lead story (the newest featured one, else the newest) and the latest others, with
-    their bylines, in one query and its prefetch."""
+    their credited authors, in one query and one for the authors."""
     featured = published.filter(is_featured=True).values("pk")[:1]
     newest = published.values("pk")[: FRONT_PAGE_LATEST + 1]
-    stories = list(
-        published.with_bylines()
-        .in_any_of(featured, newest)
-        .annotate(is_lead=Case(When(pk__in=featured, then=True), default=False))
+    stories = attach_credited_authors(
+        list(
+            published.in_any_of(featured, newest).annotate(
+                is_lead=Case(When(pk__in=featured, then=True), default=False)
+            )
+        )
     )
     lead = next((story for story in stories if story.is_lead), stories[0] if stories else None)
     return lead, [story for story in stories if story != lead][:FRONT_PAGE_LATEST]
@@ -98,8 +100,7 @@ def lead_and_latest(published):
 def fetch_bylines(context, name="articles"):
     """The page's stories with their bylines fetched at once (one query), for the cards; the
     page cache is told when they last changed."""
-    stories = list(context[name])
-    prefetch_related_objects(stories, bylines_prefetch())
+    stories = attach_credited_authors(list(context[name]))
     report_shown(context["view"].request, stories)
     context[name] = stories
     return context
