@@ -32,6 +32,7 @@ from django.utils.html import conditional_escape, escape, format_html, format_ht
 from django.utils.safestring import mark_safe
 
 from articles import cache_tags
+from articles.furniture import site_furniture
 from articles.models import Article, Author, Category
 from articles.querysets import StripTags, search_config
 from pagecache.generations import cached, cached_count, pages_cache
@@ -202,14 +203,15 @@ class KeptChoices(forms.models.ModelChoiceIterator):
 
 
 def kept_choices():
-    """{model label: [(slug, name)]} of the sections and authors, in the filters' order."""
-    return cached(
-        "search-filters",
-        lambda: {
-            model._meta.label: list(model.objects.values_list("slug", "name"))
-            for model in (Category, Author)
-        },
-    )
+    """{model label: [(slug, name)]} of the sections and authors, in the filters' order: the
+    sections from the furniture (every page has it), the authors kept like it."""
+    sections = site_furniture()["nav_categories"]
+    return {
+        Category._meta.label: [(section.slug, section.name) for section in sections],
+        Author._meta.label: cached(
+            "search-authors", lambda: list(Author.objects.values_list("slug", "name"))
+        ),
+    }
 
 
 class KeptChoiceField(forms.ModelChoiceField):
