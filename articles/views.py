@@ -1,6 +1,7 @@
 import datetime
 from functools import cached_property
 from itertools import groupby
+from operator import attrgetter
 
 from django.conf import settings
 from django.db.models import Case, When
@@ -17,8 +18,8 @@ from pagecache.generations import cached_count
 from pagecache.pages import FREE_TEXT, PAGINATED, reader_page
 
 from . import cache_tags
+from .fragments import Headline, headline_blocks
 from .fragments import front_page as front_page_fragments
-from .fragments import render_fragments
 from .furniture import months_with_stories, site_furniture
 from .models import Article, Author
 from .pages import render_article_page, report_shown
@@ -53,31 +54,31 @@ def front_page(request):
 
 def section_blocks(lead):
     """{"blocks": each section's block of its newest headlines, drawn, in navigation order;
-    "stories": the stories they show}."""
+    "stories": the stories they show, as rows with `pk`, `published_at` and `updated_at`}.
+
+    160 headlines, read as rows rather than models: a block is drawn (and its stories made
+    into models) only when its rows are new (fragments.headline_blocks)."""
     headlines = (
         # One more than shown, in case the lead is one; only what their blocks show.
         Article.objects.published()
-        .only("title", "slug", "published_at", "updated_at", "category_id")
         .latest_per_category(FRONT_PAGE_PER_CATEGORY + 1)
+        .values_list(*Headline._fields)
     )
+    lead_pk = lead.pk if lead else None
     per_category = {
-        category_id: [story for story in stories if story != lead][:FRONT_PAGE_PER_CATEGORY]
-        for category_id, stories in groupby(headlines, key=lambda story: story.category_id)
+        category_id: [row for row in rows if row.id != lead_pk][:FRONT_PAGE_PER_CATEGORY]
+        for category_id, rows in groupby(
+            map(Headline._make, headlines), key=attrgetter("category_id")
+        )
     }
     sections = [
         (category, per_category[category.pk])
         for category in site_furniture()["nav_categories"]
         if per_category.get(category.pk)
     ]
-    stories = [story for _, shown in sections for story in shown]
     return {
-        "blocks": render_fragments(
-            [
-                ("includes/section_block.html", {"category": category, "stories": shown})
-                for category, shown in sections
-            ]
-        ),
-        "stories": stories,
+        "blocks": headline_blocks("includes/section_block.html", sections),
+        "stories": [row for _, shown in sections for row in shown],
     }
 
 
