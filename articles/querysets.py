@@ -105,9 +105,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.none()
 
     def for_listing(self):
-        """For lists of stories: with their section and writer, without the text they do
-        not show (a story's body is most of its row)."""
-        return self.select_related("category", "author").defer("body", "search_vector")
+        """For lists of stories: with their section, without the text they do not show (a
+        story's body is most of its row). Not with the writer's account: readers are shown
+        bylines (attach_credited_authors), never a sign-in name, and joining auth_user made
+        a User per story on every list."""
+        return self.select_related("category").defer("body", "search_vector")
 
     def with_corrections(self):
         """Each story's corrections and updates, read by `Article.notes`, fetched inside the
