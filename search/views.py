@@ -35,7 +35,7 @@ from articles import cache_tags
 from articles.furniture import site_furniture
 from articles.models import Article, Author, Category
 from articles.querysets import StripTags, search_config
-from pagecache.generations import cached, cached_count, pages_cache
+from pagecache.generations import cached, cached_count, current_generation, pages_cache
 from pagecache.pages import FREE_TEXT, reader_page
 
 MAX_QUERY_LENGTH = 200
@@ -186,36 +186,28 @@ class Select(forms.Select):
         return mark_safe("".join(parts))
 
 
-class KeptChoices(forms.models.ModelChoiceIterator):
-    """A filter's options as (slug, name), kept per generation (a renamed or new section or
-    author raises it), rather than 340 rows read and made into models on every search; the
-    field still finds the chosen one in the database to filter by."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        yield from kept_choices()[self.queryset.model._meta.label]
-
-    def __len__(self):
-        return len(kept_choices()[self.queryset.model._meta.label]) + (
-            self.field.empty_label is not None
-        )
+# This process's copy of the filters' options for the current generation: {generation: …}.
+_kept_choices = {}
 
 
 def kept_choices():
-    """{model label: [(slug, name)]} of the sections and authors, in the filters' order: the
-    sections from the furniture (every page has it), the authors kept like it."""
-    sections = site_furniture()["nav_categories"]
-    return {
-        Category._meta.label: [(section.slug, section.name) for section in sections],
-        Author._meta.label: cached(
-            "search-authors", lambda: list(Author.objects.values_list("slug", "name"))
-        ),
-    }
-
-
-class KeptChoiceField(forms.ModelChoiceField):
-    iterator = KeptChoices
+    """{"category": [(slug, name)], "author": [(slug, name)]}: the filters' options, in their
+    order, kept per generation (a new or renamed section or author raises it) and in each
+    process, rather than 340 rows read and made into models on every search. The sections
+    come from the furniture every page has."""
+    generation = current_generation()
+    kept = _kept_choices.get(generation)
+    if kept is None or generation is None:  # None: the cache is away, nothing is kept
+        sections = site_furniture()["nav_categories"]
+        kept = {
+            "category": [(section.slug, section.name) for section in sections],
+            "author": cached(
+                "search-authors", lambda: list(Author.objects.values_list("slug", "name"))
+            ),
+        }
+        _kept_choices.clear()
+        _kept_choices[generation] = kept
+    return kept
 
 
 class SearchForm(forms.Form):
@@ -228,7 +220,7 @@ class SearchForm(forms.Form):
         },
         widget=forms.SearchInput,
     )
-    category = KeptChoiceField(
+    category = forms.ModelChoiceField(
         Category.objects.all(),
         label="Section",
         required=False,
@@ -236,7 +228,7 @@ class SearchForm(forms.Form):
         empty_label="All sections",
         widget=Select,
     )
-    author = KeptChoiceField(
+    author = forms.ModelChoiceField(
         Author.objects.all(),
         label="Author",
         required=False,
@@ -246,6 +238,14 @@ class SearchForm(forms.Form):
     )
     date_from = ReaderDateField(label="From", required=False)
     date_to = ReaderDateField(label="To", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The options drawn from what is kept; the chosen one is still looked up (and checked)
+        # in the database, by the field's queryset.
+        for name, options in kept_choices().items():
+            field = self.fields[name]
+            field.widget.choices = [("", field.empty_label), *options]
 
     def clean(self):
         data = super().clean()
