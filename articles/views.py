@@ -18,7 +18,7 @@ from pagecache.generations import cached_count
 from pagecache.pages import FREE_TEXT, PAGINATED, reader_page
 
 from . import cache_tags
-from .fragments import Headline, headline_blocks
+from .fragments import Headline, headline_blocks, render_fragments
 from .fragments import front_page as front_page_fragments
 from .furniture import months_with_stories, site_furniture
 from .models import Article, Author
@@ -304,14 +304,16 @@ class ArticleArchive(TemplateView):
 
     def get_context_data(self, **kwargs):
         months = months_with_stories()
-        years = [
-            (year, list(group))
+        years = tuple(
+            (year, tuple((row["month"], row["count"]) for row in group))
             for year, group in groupby(months, key=lambda row: row["month"].year)
-        ]
+        )
         dates = [row[name] for row in months for name in ("published", "revised", "corrected")]
         report_shown(self.request, [], *dates)
         cache_tags.carries(self.request, cache_tags.ARCHIVE)
-        return super().get_context_data(years=years, **kwargs)
+        # Ten years are 120 links, each a reverse() and a date drawn: once per change of them.
+        (archive,) = render_fragments([("includes/archive_years.html", {"years": years})])
+        return super().get_context_data(archive=archive, **kwargs)
 
 
 @reader_page(params=PAGINATED)
