@@ -9,7 +9,8 @@ time zone, and the source of the templates and tags that draw it. So an edited s
 picture or a new template is a new key, rendered on its next showing; nothing is purged, and
 old keys expire (or are evicted: they live with the page copies, in the `pages` cache).
 
-A page's fragments are read with one get_many and the missing ones stored with one set_many.
+A page's fragments are read with one get_many and the missing ones stored with one set_many;
+each process also keeps the last few thousand it used (a key never changes meaning).
 The views still choose the stories: fragments only draw what they are given.
 """
 
@@ -218,7 +219,7 @@ def headline_blocks(template_name, blocks):
     for key, (category, rows) in zip(keys, blocks, strict=True):
         text = found.get(key) or drawn.get(key)
         if text is None:
-            stories = [Article.from_db("default", Headline._fields, row) for row in rows]
+            stories = [Article.from_db(Article.objects.db, Headline._fields, row) for row in rows]
             for story in stories:
                 Article.category.field.set_cached_value(story, category)
             context = {"category": category, "stories": stories}

@@ -57,6 +57,10 @@ def bylines_prefetch():
     return models.Prefetch("bylines", Byline.objects.select_related("author"))
 
 
+# Where attach_credited_authors() leaves a story's authors.
+CREDITED = "_credited_authors"
+
+
 def attach_credited_authors(stories):
     """Each of `stories` gets its credited authors (`Article.credited_authors`), in byline
     order: one query of the authors, one model each.
@@ -78,10 +82,6 @@ def attach_credited_authors(stories):
     for story in stories:
         story.__dict__[CREDITED] = credited[story.pk]
     return stories
-
-
-# Where attach_credited_authors() leaves a story's authors.
-CREDITED = "_credited_authors"
 
 
 class ArticleQuerySet(models.QuerySet):
