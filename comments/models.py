@@ -41,6 +41,14 @@ class CommentQuerySet(models.QuerySet):
         """The comments readers see: approved ones, but no reply whose thread is not."""
         return self.approved().filter(Q(parent=None) | Q(parent__status=Comment.Status.APPROVED))
 
+    def for_reading(self):
+        """Only what readers are shown of each comment (and what tells when it was shown):
+        the story page's 50-odd comments were read with their email, address, browser,
+        matched words and audit fields, each decoded and then part of the threads' keys."""
+        return self.only(
+            "id", "article_id", "parent_id", "name", "body", "status", "created_at", "moderated_at"
+        )
+
     def threads(self):
         """Approved top-level comments, oldest first, each with its approved replies in
         `approved_replies`: a list, from one query however many comments there are."""
