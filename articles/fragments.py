@@ -9,13 +9,17 @@ time zone, and the source of the templates and tags that draw it. So an edited s
 picture or a new template is a new key, rendered on its next showing; nothing is purged, and
 old keys expire (or are evicted: they live with the page copies, in the `pages` cache).
 
-A page's fragments are read with one get_many and the missing ones stored with one set_many.
+A page's fragments are read with one get_many and the missing ones stored with one set_many;
+each process also keeps the last few thousand it used (a key never changes meaning).
 The views still choose the stories: fragments only draw what they are given.
 """
 
+import datetime
 import hashlib
 from functools import cache
+from itertools import islice
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.files import File
@@ -25,6 +29,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from pagecache.generations import pages_cache
+
+from .querysets import CREDITED
 
 # A fragment nobody asked for in a day is dropped: its story has moved on or off the pages.
 FRAGMENT_SECONDS = 24 * 60 * 60
@@ -59,8 +65,17 @@ def _plain(value):
     return value.name if isinstance(value, File) else value
 
 
+# Values that are their own signature. Tested first: most of what a key is made of (a
+# story's fields, a block's rows) is plain, and _signature() runs some 40,000 times a front page.
+PLAIN = (str, int, float, bool, datetime.date, type(None))
+
+
 def _signature(value):
     """What `value` shows in a fragment, as plain data: the part of a fragment's key it makes."""
+    if isinstance(value, PLAIN):
+        return value
+    if isinstance(value, (list, tuple)):
+        return tuple(map(_signature, value))
     from .models import Article, Author, Category
 
     if isinstance(value, Article):
@@ -76,7 +91,7 @@ def _signature(value):
         )
         category = value.category if Article.category.is_cached(value) else None
         authors = ()
-        if "bylines" in getattr(value, "_prefetched_objects_cache", {}):
+        if CREDITED in loaded or "bylines" in getattr(value, "_prefetched_objects_cache", {}):
             authors = tuple(_signature(author) for author in value.credited_authors)
         return ("story", fields, _signature(category), authors)
     if isinstance(value, Category):
@@ -93,10 +108,6 @@ def _signature(value):
                 if field.attname in loaded
             ),
         )
-    if isinstance(value, (list, tuple)):
-        return tuple(_signature(item) for item in value)
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
     raise TypeError(f"No fragment signature for {value!r}")
 
 
@@ -106,13 +117,43 @@ def _key(template_name, context):
     return f"fragment:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
 
 
+# This process's copies of the fragments it read or drew lately. A key is a digest of all its
+# fragment shows, so a copy is never out of date: it spares the cache read and the unpickling
+# of a page's 40 to 90 fragments. Bounded, so that a worker's memory stays flat (some 1.5 KB
+# each): when full it starts again.
+IN_PROCESS_FRAGMENTS = 4000
+_in_process = {}
+
+
+def _read(keys):
+    """{key: HTML} of those of `keys` drawn before: from this process where it has them, the
+    rest in one cache read."""
+    found = {key: _in_process[key] for key in keys if key in _in_process}
+    missing = [key for key in dict.fromkeys(keys) if key not in found]
+    if missing:
+        fetched = pages_cache().get_many(missing)
+        _remember(fetched)
+        found.update(fetched)
+    return found
+
+
+def _store(drawn):
+    pages_cache().set_many(drawn, FRAGMENT_SECONDS)
+    _remember(drawn)
+
+
+def _remember(fragments):
+    if len(_in_process) + len(fragments) > IN_PROCESS_FRAGMENTS:
+        _in_process.clear()
+    _in_process.update(islice(fragments.items(), IN_PROCESS_FRAGMENTS))
+
+
 def render_fragments(fragments):
     """[(template name, context)] -> their HTML, in order: from the cache where drawn before
     (one read for all), else rendered now and kept (one write for all). A context holds
     stories, sections, authors, lists of them and plain values (options such as show_image)."""
     keys = [_key(name, context) for name, context in fragments]
-    store = pages_cache()
-    found = store.get_many(list(dict.fromkeys(keys)))
+    found = _read(keys)
     drawn = {}
     html = []
     for key, (name, context) in zip(keys, fragments, strict=True):
@@ -121,7 +162,7 @@ def render_fragments(fragments):
             text = drawn[key] = get_template(name).render(context)
         html.append(mark_safe(text))
     if drawn:
-        store.set_many(drawn, FRAGMENT_SECONDS)
+        _store(drawn)
     return html
 
 
@@ -143,3 +184,49 @@ def front_page(lead, latest):
         ]
     )
     return {"lead": html.pop(0) if lead else "", "latest": html}
+
+
+class Headline(NamedTuple):
+    """What a block of headlines shows of a story: its address, title and date, and its
+    revision; in the order of Article's fields, as Model.from_db wants them."""
+
+    id: int
+    title: str
+    slug: str
+    category_id: int
+    published_at: datetime.datetime
+    updated_at: datetime.datetime
+
+    @property
+    def pk(self):
+        return self.id
+
+
+def headline_blocks(template_name, blocks):
+    """[(category, [Headline])] -> each drawn with `template_name` (as `category`
+    and `stories`), in order, one cache read for all.
+
+    Keyed by the rows themselves (with the category and the templates, as every fragment):
+    the front page's 160 headlines were 160 models made, and their keys computed, on every
+    render. Models are made only for a block that is drawn."""
+    from .models import Article
+
+    keys = [
+        _key(template_name, {"category": category, "headlines": tuple(map(tuple, rows))})
+        for category, rows in blocks
+    ]
+    found = _read(keys)
+    drawn = {}
+    html = []
+    for key, (category, rows) in zip(keys, blocks, strict=True):
+        text = found.get(key) or drawn.get(key)
+        if text is None:
+            stories = [Article.from_db(Article.objects.db, Headline._fields, row) for row in rows]
+            for story in stories:
+                Article.category.field.set_cached_value(story, category)
+            context = {"category": category, "stories": stories}
+            text = drawn[key] = get_template(template_name).render(context)
+        html.append(mark_safe(text))
+    if drawn:
+        _store(drawn)
+    return html

@@ -21,7 +21,7 @@ from taggit.managers import TaggableManager
 
 from . import addresses
 from .html import sanitize_html
-from .querysets import ArticleQuerySet
+from .querysets import CREDITED, ArticleQuerySet
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -445,7 +445,11 @@ class Article(models.Model):
 
     @property
     def credited_authors(self):
-        """The story's authors in byline order (prefetch `bylines__author` in lists)."""
+        """The story's authors in byline order (in lists: querysets.attach_credited_authors,
+        or prefetch `bylines__author`)."""
+        attached = self.__dict__.get(CREDITED)
+        if attached is not None:
+            return attached
         return [byline.author for byline in self.bylines.all()]
 
     @property

@@ -57,6 +57,33 @@ def bylines_prefetch():
     return models.Prefetch("bylines", Byline.objects.select_related("author"))
 
 
+# Where attach_credited_authors() leaves a story's authors.
+CREDITED = "_credited_authors"
+
+
+def attach_credited_authors(stories):
+    """Each of `stories` gets its credited authors (`Article.credited_authors`), in byline
+    order: one query of the authors, one model each.
+
+    For lists of stories. Django's prefetch of `bylines` made a related manager and cloned a
+    queryset per story, and made a Byline and an Author per credit: a sixth of a section
+    page's time."""
+    from .people import Author
+
+    credited = {story.pk: [] for story in stories}
+    if credited:
+        authors = (
+            Author.objects.filter(bylines__article__in=list(credited))
+            .annotate(credited_on=models.F("bylines__article_id"))
+            .order_by("bylines__position", "bylines__id")
+        )
+        for author in authors:
+            credited[author.credited_on].append(author)
+    for story in stories:
+        story.__dict__[CREDITED] = credited[story.pk]
+    return stories
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see (Article.public_q)."""
@@ -78,9 +105,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.none()
 
     def for_listing(self):
-        """For lists of stories: with their section and writer, without the text they do
-        not show (a story's body is most of its row)."""
-        return self.select_related("category", "author").defer("body", "search_vector")
+        """For lists of stories: with their section, without the text they do not show (a
+        story's body is most of its row). Not with the writer's account: readers are shown
+        bylines (attach_credited_authors), never a sign-in name, and joining auth_user made
+        a User per story on every list."""
+        return self.select_related("category").defer("body", "search_vector")
 
     def with_corrections(self):
         """Each story's corrections and updates, read by `Article.notes`, fetched inside the

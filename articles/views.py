@@ -1,9 +1,10 @@
 import datetime
 from functools import cached_property
 from itertools import groupby
+from operator import attrgetter
 
 from django.conf import settings
-from django.db.models import Case, When, prefetch_related_objects
+from django.db.models import Case, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,12 +18,12 @@ from pagecache.generations import cached_count
 from pagecache.pages import FREE_TEXT, PAGINATED, reader_page
 
 from . import cache_tags
+from .fragments import Headline, headline_blocks, render_fragments
 from .fragments import front_page as front_page_fragments
-from .fragments import render_fragments
 from .furniture import months_with_stories, site_furniture
 from .models import Article, Author
 from .pages import render_article_page, report_shown
-from .querysets import bylines_prefetch
+from .querysets import attach_credited_authors
 
 FRONT_PAGE_LATEST = 6
 FRONT_PAGE_PER_CATEGORY = 4
@@ -53,43 +54,45 @@ def front_page(request):
 
 def section_blocks(lead):
     """{"blocks": each section's block of its newest headlines, drawn, in navigation order;
-    "stories": the stories they show}."""
+    "stories": the stories they show, as rows with `pk`, `published_at` and `updated_at`}.
+
+    160 headlines, read as rows rather than models: a block is drawn (and its stories made
+    into models) only when its rows are new (fragments.headline_blocks)."""
     headlines = (
         # One more than shown, in case the lead is one; only what their blocks show.
         Article.objects.published()
-        .only("title", "slug", "published_at", "updated_at", "category_id")
         .latest_per_category(FRONT_PAGE_PER_CATEGORY + 1)
+        .values_list(*Headline._fields)
     )
+    lead_pk = lead.pk if lead else None
     per_category = {
-        category_id: [story for story in stories if story != lead][:FRONT_PAGE_PER_CATEGORY]
-        for category_id, stories in groupby(headlines, key=lambda story: story.category_id)
+        category_id: [row for row in rows if row.id != lead_pk][:FRONT_PAGE_PER_CATEGORY]
+        for category_id, rows in groupby(
+            map(Headline._make, headlines), key=attrgetter("category_id")
+        )
     }
     sections = [
         (category, per_category[category.pk])
         for category in site_furniture()["nav_categories"]
         if per_category.get(category.pk)
     ]
-    stories = [story for _, shown in sections for story in shown]
     return {
-        "blocks": render_fragments(
-            [
-                ("includes/section_block.html", {"category": category, "stories": shown})
-                for category, shown in sections
-            ]
-        ),
-        "stories": stories,
+        "blocks": headline_blocks("includes/section_block.html", sections),
+        "stories": [row for _, shown in sections for row in shown],
     }
 
 
 def lead_and_latest(published):
     """The lead story (the newest featured one, else the newest) and the latest others, with
-    their bylines, in one query and its prefetch."""
+    their credited authors, in one query and one for the authors."""
     featured = published.filter(is_featured=True).values("pk")[:1]
     newest = published.values("pk")[: FRONT_PAGE_LATEST + 1]
-    stories = list(
-        published.with_bylines()
-        .in_any_of(featured, newest)
-        .annotate(is_lead=Case(When(pk__in=featured, then=True), default=False))
+    stories = attach_credited_authors(
+        list(
+            published.in_any_of(featured, newest).annotate(
+                is_lead=Case(When(pk__in=featured, then=True), default=False)
+            )
+        )
     )
     lead = next((story for story in stories if story.is_lead), stories[0] if stories else None)
     return lead, [story for story in stories if story != lead][:FRONT_PAGE_LATEST]
@@ -98,8 +101,7 @@ def lead_and_latest(published):
 def fetch_bylines(context, name="articles"):
     """The page's stories with their bylines fetched at once (one query), for the cards; the
     page cache is told when they last changed."""
-    stories = list(context[name])
-    prefetch_related_objects(stories, bylines_prefetch())
+    stories = attach_credited_authors(list(context[name]))
     report_shown(context["view"].request, stories)
     context[name] = stories
     return context
@@ -114,16 +116,16 @@ class ArticleDetail(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        articles = (
-            Article.objects.select_related("category", "author")
-            .with_bylines()
-            .prefetch_related("tags")
-            .with_corrections()
-        )
+        articles = Article.objects.select_related("category").prefetch_related("tags")
+        articles = articles.with_corrections()
         if self.request.user.is_staff:
             # The admin's own rule: a writer never reads a colleague's draft by its address.
             return articles.published() | articles.visible_to(self.request.user)
         return articles.published()
+
+    def get_object(self, queryset=None):
+        """The story, with its credited authors (one query, no prefetch machinery)."""
+        return attach_credited_authors([super().get_object(queryset)])[0]
 
     def get(self, request, *args, **kwargs):
         try:
@@ -302,14 +304,16 @@ class ArticleArchive(TemplateView):
 
     def get_context_data(self, **kwargs):
         months = months_with_stories()
-        years = [
-            (year, list(group))
+        years = tuple(
+            (year, tuple((row["month"], row["count"]) for row in group))
             for year, group in groupby(months, key=lambda row: row["month"].year)
-        ]
+        )
         dates = [row[name] for row in months for name in ("published", "revised", "corrected")]
         report_shown(self.request, [], *dates)
         cache_tags.carries(self.request, cache_tags.ARCHIVE)
-        return super().get_context_data(years=years, **kwargs)
+        # Ten years are 120 links, each a reverse() and a date drawn: once per change of them.
+        (archive,) = render_fragments([("includes/archive_years.html", {"years": years})])
+        return super().get_context_data(archive=archive, **kwargs)
 
 
 @reader_page(params=PAGINATED)

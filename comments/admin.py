@@ -11,30 +11,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from . import console
-from .audit import RejectionReason
 from .commenters import EMAIL_PERMISSION, masked_email
+from .forms import RejectForm
 from .models import DECISIONS, Comment, WordList
-
-
-class RejectForm(forms.Form):
-    """Why comments are rejected: kept on each, in the audit, and told to the commenter when
-    COMMENTS_TELL_REJECTED is on."""
-
-    reason = forms.ModelChoiceField(
-        RejectionReason.objects.all(), label="Why", empty_label="Choose a reason", required=False
-    )
-    note = forms.CharField(
-        label="Note (optional)",
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Kept with the decision; the commenter reads it if they are told.",
-    )
-
-    def clean_reason(self):
-        if self.cleaned_data["reason"] is None:
-            raise forms.ValidationError("Please choose why (the list is under Rejection reasons).")
-        return self.cleaned_data["reason"]
 
 
 class CommentAdminForm(forms.ModelForm):

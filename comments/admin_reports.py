@@ -35,6 +35,11 @@ class ReportedCommentAdmin(CommentAdmin):
     date_hierarchy = None
     show_facets = admin.ShowFacets.NEVER
 
+    def get_urls(self):
+        # The console is CommentAdmin's alone: inheriting its route would register the same URL
+        # name twice, and reverse() would then point at /admin/comments/reportedcomment/console/.
+        return admin.ModelAdmin.get_urls(self)
+
     def get_queryset(self, request):
         # Reported and not yet decided: still published, or hidden (pending) by the reports.
         return (

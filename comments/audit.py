@@ -10,10 +10,12 @@ import csv
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import EmailMessage
 from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from outbox.tasks import send_later
 
 from .models import Comment, quoted_for_email
 
@@ -66,8 +68,8 @@ class Decision(models.Model):
 
 
 def tell_rejected(comment_ids, site_url=""):
-    """Email each commenter which comment was rejected and why, over one connection. A mail
-    failure is logged, never raised: the decision stands either way."""
+    """Queue an email to each commenter saying which comment was rejected and why. The worker
+    (outbox/) sends it and retries a refusal: the decision stands either way."""
     comments = Comment.objects.filter(pk__in=comment_ids, status=Comment.Status.REJECTED)
     messages = []
     for comment in comments.select_related("article").exclude(email=""):
@@ -87,12 +89,7 @@ def tell_rejected(comment_ids, site_url=""):
         messages.append(
             EmailMessage(f"Your comment on “{title}” was not published", body, to=[comment.email])
         )
-    if not messages:
-        return
-    try:
-        mailers["default"].send_messages(messages)
-    except Exception:
-        logger.exception("Could not tell commenters about rejected comments %s", comment_ids)
+    send_later(*messages)
 
 
 def cell(value):

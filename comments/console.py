@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from .forms import ConsoleRejectForm
 from .models import DECISIONS, Comment
 from .reports import Report
 from .wordrules import marked_spans
@@ -124,7 +125,7 @@ def view(request, model_admin):
     if not model_admin.has_change_permission(request):
         raise PermissionDenied
     if request.method == "POST":
-        return decide(request)
+        return decide(request, model_admin)
     queue = request.GET.get("queue", "pending")
     cursor = request.GET.get("after", "")
     if queue not in QUEUES or (cursor and not ID.fullmatch(cursor)):
@@ -154,14 +155,20 @@ def view(request, model_admin):
             ],
             "counts": counts,
             "undo": request.session.pop(UNDO_SESSION_KEY, None),
+            # For the script's reason picker: the list the form accepts (a fresh query: the
+            # field's own queryset is shared by every request).
+            "reasons": list(ConsoleRejectForm.base_fields["reason"].queryset.all()),
+            "note_max_length": ConsoleRejectForm.base_fields["note"].max_length,
         },
     )
 
 
-def decide(request):
+def decide(request, model_admin):
     """Give one comment a status, if it still has the one the moderator saw (`expected`):
-    another moderator may have decided it meanwhile. The script gets JSON with the queues' new
-    counts; a form gets a redirect back to the same queue and place."""
+    another moderator may have decided it meanwhile. A rejection needs its reason and may have
+    a note (the queue's RejectForm rule): the script sends them with the decision; a form
+    without them gets a page that asks. The script gets JSON with the queues' new counts; a
+    form gets a redirect back to the same queue and place."""
     wants_json = "application/json" in request.headers.get("Accept", "")
     pk, status = request.POST.get("comment", ""), request.POST.get("status", "")
     expected, queue = request.POST.get("expected", ""), request.POST.get("queue", "pending")
@@ -174,10 +181,25 @@ def decide(request):
         or (cursor and not ID.fullmatch(cursor))
     ):
         return HttpResponseBadRequest("Say which comment, what it was and what it becomes.")
-    comment = Comment.objects.filter(pk=pk).first()
+    comment = Comment.objects.filter(pk=pk).select_related("article").first()
+    why = {}
+    if comment is not None and status == Comment.Status.REJECTED:
+        # The row's Reject button (no `confirm`) asks first; an answer is checked.
+        asked = wants_json or "confirm" in request.POST
+        form = ConsoleRejectForm(request.POST if asked else None)
+        if not form.is_valid():
+            if wants_json:
+                message = " ".join(error for errors in form.errors.values() for error in errors)
+                return JsonResponse({"message": message, "errors": form.errors}, status=400)
+            return ask_why(request, model_admin, comment, form)
+        why = {
+            "reason": form.cleaned_data["reason"].label,
+            "note": form.cleaned_data["note"],
+            "site_url": request.build_absolute_uri("/"),
+        }
     if comment is None:
         outcome, code, level = "That comment no longer exists.", 404, messages.WARNING
-    elif Comment.objects.filter(pk=pk, status=expected).moderate(status, request.user):
+    elif Comment.objects.filter(pk=pk, status=expected).moderate(status, request.user, **why):
         outcome, code = f"The comment by {comment.name} was {VERBS[status]}.", 200
         level = messages.SUCCESS
     else:
@@ -200,3 +222,24 @@ def decide(request):
     following = after(in_queue(queue), pk).values_list("pk", flat=True).first()
     anchor = f"#comment-{following}" if following else ""
     return HttpResponseRedirect(console_url(queue, cursor) + anchor)
+
+
+def ask_why(request, model_admin, comment, form):
+    """The page that asks why a comment is rejected, for a console without JavaScript: the
+    reasons as radio buttons and the note, posted back to the console with the decision."""
+    fields = ("comment", "status", "expected", "queue", "after")
+    queue, cursor = request.POST.get("queue", "pending"), request.POST.get("after", "")
+    return render(
+        request,
+        "admin/comments/comment/console_reject.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": Comment._meta,
+            "title": f"Why reject the comment by {comment.name}?",
+            "comment": comment,
+            "form": form,
+            "hidden": {name: request.POST.get(name, "") for name in fields},
+            "console_url": reverse("admin:comments_comment_console"),
+            "back_url": f"{console_url(queue, cursor)}#comment-{comment.pk}",
+        },
+    )

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from articles.models import Author
 
-from .models import BODY_MAX_LENGTH, INVISIBLE_CATEGORIES, Comment
+from .models import BODY_MAX_LENGTH, INVISIBLE_CATEGORIES, Comment, RejectionReason
 from .moderation import FormNotDated, moderator
 
 FORM_EXPIRED = (
@@ -197,3 +197,34 @@ class CommentForm(forms.ModelForm):
             seconds_taken=data["shown_at"],
             texts=[data["name"], data["body"]],
         )
+
+
+class RejectForm(forms.Form):
+    """Why comments are rejected: kept on each, in the audit, and told to the commenter when
+    COMMENTS_TELL_REJECTED is on. The one rule for every way of rejecting: the queue's button and
+    bulk action, the comment's form (its fields), and the keyboard console."""
+
+    reason = forms.ModelChoiceField(
+        RejectionReason.objects.all(), label="Why", empty_label="Choose a reason", required=False
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept with the decision; the commenter reads it if they are told.",
+    )
+
+    def clean_reason(self):
+        if self.cleaned_data["reason"] is None:
+            raise forms.ValidationError("Please choose why (the list is under Rejection reasons).")
+        return self.cleaned_data["reason"]
+
+
+class ConsoleRejectForm(RejectForm):
+    """The same form, its reasons as radio buttons: the console's page for rejecting without
+    JavaScript shows every reason at once, each one tap."""
+
+    reason = forms.ModelChoiceField(
+        RejectionReason.objects.all(), label="Why", required=False, widget=forms.RadioSelect
+    )

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from articles import cache_tags
 from articles.models import Article
+from outbox.tasks import send_later
 from pagecache.generations import tags_changed
 
 from . import wordrules
@@ -39,6 +40,14 @@ class CommentQuerySet(models.QuerySet):
     def shown(self):
         """The comments readers see: approved ones, but no reply whose thread is not."""
         return self.approved().filter(Q(parent=None) | Q(parent__status=Comment.Status.APPROVED))
+
+    def for_reading(self):
+        """Only what readers are shown of each comment (and what tells when it was shown):
+        the story page's 50-odd comments were read with their email, address, browser,
+        matched words and audit fields, each decoded and then part of the threads' keys."""
+        return self.only(
+            "id", "article_id", "parent_id", "name", "body", "status", "created_at", "moderated_at"
+        )
 
     def threads(self):
         """Approved top-level comments, oldest first, each with its approved replies in
@@ -225,8 +234,8 @@ class Comment(models.Model):
         return "\n".join([*lines, "", self.body])
 
     def notify_moderators(self, site_url=""):
-        """Email the moderators about this comment. A mail failure is logged, never raised:
-        the reader's comment is stored and waits in the queue either way."""
+        """Queue an email to the moderators about this comment. A mail failure is the worker's
+        to retry and log: the reader's comment is stored and waits in the queue either way."""
         recipients = moderator_emails()
         if not recipients:
             return
@@ -244,11 +253,8 @@ class Comment(models.Model):
                 "story_url": site_url + self.article.get_absolute_url(),
             },
         )
-        message = EmailMessage(f"New comment to moderate: {title}", body, to=recipients)
-        try:
-            message.send(using="default")
-        except Exception:
-            logger.exception("Could not email the moderators about comment %s", self.pk)
+        # Sent by the task queue's worker (outbox/): a slow mail server never holds the post.
+        send_later(EmailMessage(f"New comment to moderate: {title}", body, to=recipients))
 
 
 # What a moderator may decide about a comment, in the queue and the console: status, button label,

@@ -4,69 +4,26 @@ Article pages are cached whole and shared by every reader, so their comment form
 token and sets no cookie. Browsers say instead where a request was made (the approach of Go's
 `http.CrossOriginProtection` and the Django proposal "Implement Modern CSRF Protection"):
 
-1. `Sec-Fetch-Site: same-origin` -> sent by a page of this site: accepted. Any other value
-   (`same-site`, `cross-site`, `none`) is refused, unless its `Origin` is one the site trusts
-   explicitly (CSRF_TRUSTED_ORIGINS).
-2. No `Sec-Fetch-Site` (an older browser) but an `Origin`: accepted if it is this site's own
-   origin (the request's host, which ALLOWED_HOSTS vouches for, or SITE_URL) or a trusted one.
-3. Neither header (a very old browser, a privacy proxy that strips both): Django's token check,
-   whose refusal (comments.views.csrf_failure) gives the reader the form back with their words.
+The rule (client_address/origin.py:verdict, shared with the newsletter sign-up): a browser that
+says the post came from a page of this site (`Sec-Fetch-Site: same-origin`, or our `Origin`) is
+accepted, one that says another site is refused; one that says neither (a very old browser, a
+privacy proxy that strips both) goes through Django's token check, whose refusal
+(comments.views.csrf_failure) gives the reader the form back with their words.
 """
 
 import logging
-from contextlib import suppress
 from functools import wraps
-from urllib.parse import urlsplit
 
-from django.conf import settings
-from django.core.exceptions import DisallowedHost
 from django.http import HttpResponseForbidden
 from django.middleware.csrf import CsrfViewMiddleware
 from django.template.loader import render_to_string
-from django.utils.http import is_same_domain
 from django.utils.log import log_response
 from django.views.decorators.csrf import csrf_exempt
 
-ACCEPTED, REFUSED, UNKNOWN = "accepted", "refused", "unknown"
+# The rule itself is shared with the newsletter sign-up (client_address/origin.py).
+from client_address.origin import ACCEPTED, REFUSED, UNKNOWN, verdict  # noqa: F401
+
 SECURITY_LOG = logging.getLogger("django.security.csrf")
-
-
-def _origin_of(url):
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
-
-
-def _is_trusted(origin):
-    """An origin the site names in CSRF_TRUSTED_ORIGINS (`https://*.example.com` included)."""
-    scheme, _, host = origin.partition("://")
-    for trusted in settings.CSRF_TRUSTED_ORIGINS:
-        trusted_scheme, _, trusted_host = trusted.lower().partition("://")
-        if scheme == trusted_scheme and (
-            host == trusted_host or ("*" in trusted_host and is_same_domain(host, trusted_host[1:]))
-        ):
-            return True
-    return False
-
-
-def _is_this_site(request, origin):
-    own = {_origin_of(settings.SITE_URL)}
-    with suppress(DisallowedHost):
-        own.add(f"{request.scheme}://{request.get_host()}".lower())
-    return origin in own or _is_trusted(origin)
-
-
-def verdict(request):
-    """ACCEPTED, REFUSED, or UNKNOWN (the browser said nothing: the token must decide)."""
-    origin = request.headers.get("Origin", "").lower()
-    fetch_site = request.headers.get("Sec-Fetch-Site", "").lower()
-    if fetch_site:
-        if fetch_site == "same-origin" or (origin and _is_trusted(origin)):
-            return ACCEPTED
-        return REFUSED
-    if origin:
-        # "null" (a sandboxed frame, a data: page) is nobody's origin, so never ours.
-        return ACCEPTED if _is_this_site(request, origin) else REFUSED
-    return UNKNOWN
 
 
 def _token_check(request):

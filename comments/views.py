@@ -177,7 +177,9 @@ def comment_list(request, article_id):
     on_page = page.object_list.values("pk")
     cache_tags.shows_stories(request, [article])
     cache_tags.carries(request, cache_tags.comments(article))
-    threads = article.comments.filter(Q(pk__in=on_page) | Q(parent__in=on_page)).threads()
+    threads = (
+        article.comments.for_reading().filter(Q(pk__in=on_page) | Q(parent__in=on_page)).threads()
+    )
     return render(
         request,
         "comments/comment_list.html",

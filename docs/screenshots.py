@@ -3,8 +3,12 @@
 Builds a scratch site (its own SQLite file and media folder, demo content), serves it with
 runserver on a free port and photographs the public pages at phone and desktop widths and the
 admin screens editors and moderators use, with Debian's Chromium.
+
+`python docs/screenshots.py --only console` makes the moderation console's alone; `--port N`
+serves the scratch site on port N instead of a free one.
 """
 
+import argparse
 import os
 import socket
 import subprocess
@@ -54,9 +58,8 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def serve(env):
-    # SCREENSHOTS_PORT: a port of one's own on a shared machine; any free one otherwise.
-    port = int(os.environ.get("SCREENSHOTS_PORT") or free_port())
+def serve(env, port=None):
+    port = port or free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,
@@ -83,16 +86,68 @@ def sign_in(page, base, username, password):
 
 
 def console_screens(browser, base):
-    """The keyboard moderation console, on a desk with its keys shown and on a phone."""
+    """The keyboard moderation console: on a desk with its keys shown, the Reported queue, and
+    the reason picker that r (or Reject) opens, on a desk and on a phone. Nothing is decided:
+    the picker is photographed open."""
     for name, width in {"moderation-console": 1280, "moderation-console-phone": 375}.items():
-        console = browser.new_page(viewport={"width": width, "height": 700})
+        phone = width < 768
+        console = browser.new_page(
+            viewport={"width": width, "height": 700}, has_touch=phone, is_mobile=phone
+        )
         sign_in(console, base, "moderator", "demo-moderator-pass")
         console.goto(base + "/admin/comments/comment/console/")
-        if width > 375:
+        if not phone:
             console.keyboard.press("j")
             console.keyboard.press("?")
         console.screenshot(path=OUT / f"{name}.png")
+        if phone:
+            console.locator(".console-row").first.get_by_role("button", name="Reject").tap()
+        else:
+            console.keyboard.press("?")
+            console.keyboard.press("r")
+            console.keyboard.press("2")
+        console.get_by_role("dialog").wait_for()
+        console.wait_for_timeout(500)  # The tap's highlight fades.
+        console.screenshot(path=OUT / f"{name}-reasons.png")
+        if not phone:
+            console.keyboard.press("Escape")
+            console.get_by_role("link", name="Reported").click()
+            console.locator(".console-row").first.wait_for()
+            console.screenshot(path=OUT / "moderation-console-reported.png")
         console.close()
+
+
+def other_screens(browser, base, article, live):
+    """The public pages at each width and scheme, and the editors' and the queue's screens."""
+    for width_name, width in WIDTHS.items():
+        for scheme, suffix in SCHEMES.items():
+            page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
+            for name, path in PUBLIC_PAGES.items():
+                page.goto(base + path.format(article=article[1:], live=live[1:]))
+                page.screenshot(path=OUT / f"{name}-{width_name}{suffix}.png")
+            page.close()
+
+    admin = browser.new_page(viewport={"width": 1280, "height": 800})
+    sign_in(admin, base, "editor", "demo-editor-pass")
+    admin.goto(base + "/admin/articles/article/")
+    admin.screenshot(path=OUT / "admin-articles.png")
+    admin.get_by_role("link", name="Kazakhstan joins the Abraham Accords").first.click()
+    admin.locator(".ProseMirror[contenteditable=true]").first.wait_for()
+    admin.screenshot(path=OUT / "admin-article-editor.png")
+    # A second version, so the history has a change to show.
+    standfirst = admin.get_by_label("Standfirst:")
+    standfirst.fill(standfirst.input_value().replace("largest", "biggest"))
+    admin.get_by_role("button", name="Save and continue editing").first.click()
+    admin.goto(admin.url.replace("/change/", "/history/"))
+    admin.screenshot(path=OUT / "admin-article-history.png")
+    admin.close()
+
+    for name, width in {"moderation-queue": 1280, "moderation-queue-phone": 375}.items():
+        queue = browser.new_page(viewport={"width": width, "height": 700})
+        sign_in(queue, base, "moderator", "demo-moderator-pass")
+        queue.goto(base + "/admin/comments/comment/")
+        queue.screenshot(path=OUT / f"{name}.png")
+        queue.close()
 
 
 def live_screens(browser, base, live):
@@ -117,6 +172,10 @@ def live_screens(browser, base, live):
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=["console"], help="make only these screenshots")
+    parser.add_argument("--port", type=int, help="serve the scratch site on this port")
+    options = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="newsroom-screenshots-"))
     env = {
@@ -140,45 +199,16 @@ def main():
         .stdout.strip()
         .splitlines()[-2:]
     )
-    server, base = serve(env)
+    server, base = serve(env, options.port)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
             )
-            for width_name, width in WIDTHS.items():
-                for scheme, suffix in SCHEMES.items():
-                    page = browser.new_page(
-                        viewport={"width": width, "height": 900}, color_scheme=scheme
-                    )
-                    for name, path in PUBLIC_PAGES.items():
-                        page.goto(base + path.format(article=article[1:], live=live[1:]))
-                        page.screenshot(path=OUT / f"{name}-{width_name}{suffix}.png")
-                    page.close()
-
-            admin = browser.new_page(viewport={"width": 1280, "height": 800})
-            sign_in(admin, base, "editor", "demo-editor-pass")
-            admin.goto(base + "/admin/articles/article/")
-            admin.screenshot(path=OUT / "admin-articles.png")
-            admin.get_by_role("link", name="Kazakhstan joins the Abraham Accords").first.click()
-            admin.locator(".ProseMirror[contenteditable=true]").first.wait_for()
-            admin.screenshot(path=OUT / "admin-article-editor.png")
-            # A second version, so the history has a change to show.
-            standfirst = admin.get_by_label("Standfirst:")
-            standfirst.fill(standfirst.input_value().replace("largest", "biggest"))
-            admin.get_by_role("button", name="Save and continue editing").first.click()
-            admin.goto(admin.url.replace("/change/", "/history/"))
-            admin.screenshot(path=OUT / "admin-article-history.png")
-            admin.close()
-
-            for name, width in {"moderation-queue": 1280, "moderation-queue-phone": 375}.items():
-                queue = browser.new_page(viewport={"width": width, "height": 700})
-                sign_in(queue, base, "moderator", "demo-moderator-pass")
-                queue.goto(base + "/admin/comments/comment/")
-                queue.screenshot(path=OUT / f"{name}.png")
-                queue.close()
+            if options.only != "console":
+                other_screens(browser, base, article, live)
+                live_screens(browser, base, live)
             console_screens(browser, base)
-            live_screens(browser, base, live)
             browser.close()
     finally:
         server.terminate()

@@ -14,6 +14,7 @@ from django.utils.csp import CSP
 from newsroom.environment import (
     env_bool,
     env_comment_mode,
+    env_float,
     env_int,
     env_list,
     env_open_hours,
@@ -70,8 +71,11 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "simple_history",
     "axes",
-    # The ground floor: knows no app of the site (they tell it what changed).
+    # The task queue's table and its worker (`manage.py db_worker`), for django.tasks.
+    "django_tasks_db",
+    # The ground floor: knows no app of the site (they tell it what changed), and outgoing mail.
     "pagecache",
+    "outbox",
     # The middle floor, bottom up: images (files, renditions, body images), stories; then
     # the editors' desk (the admin of stories), comments, search, most read and feeds and
     # sitemaps, and live coverage, which read stories and know nothing of each other.
@@ -82,6 +86,7 @@ INSTALLED_APPS = [
     "mostread",
     "syndication",
     "comments",
+    "newsletters",
     "live",
     "wordpress",
     "transfer",
@@ -498,3 +503,44 @@ COMMENTS_BAN_MESSAGE = env_bool("COMMENTS_BAN_MESSAGE", False)
 # Email a commenter, once a moderator rejects their comment, which comment it was and why (the
 # statement of reasons the EU Digital Services Act asks platforms for).
 COMMENTS_TELL_REJECTED = env_bool("COMMENTS_TELL_REJECTED", False)
+
+
+# --- The task queue and newsletters ---
+# Mail and newsletters are sent by a worker, never by a page: Django's tasks framework with the
+# django-tasks-db backend (tasks are rows of this database; `manage.py db_worker` runs them).
+# TASKS_BACKEND=immediate runs each task at once in the process that asks (no worker needed:
+# the tests, or a site that accepts a slow mail server slowing its pages).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database").strip().lower()
+if TASKS_BACKEND not in ("database", "immediate"):
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be database or immediate, not {TASKS_BACKEND!r}."
+    )
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASKS_BACKEND == "database"
+        else "django.tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default", "newsletters"],
+    }
+}
+# A message the mail server refused for now is tried again this many times, after 1, 2, 4...
+# minutes (outbox/tasks.py).
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 6)
+# Newsletter messages per second, per worker process (0: as fast as the mail server takes them).
+# Mailbox providers throttle a new sender; an email API's plan states its own limit.
+NEWSLETTER_RATE = env_float("NEWSLETTER_RATE", 10.0)
+# Who newsletters come from; the domain must pass SPF and DKIM (README: Deliverability).
+NEWSLETTER_FROM_EMAIL = os.environ.get("NEWSLETTER_FROM_EMAIL", "").strip() or DEFAULT_FROM_EMAIL
+# An optional mailto: address for List-Unsubscribe beside the one-click https link; mail to it
+# must reach someone who unsubscribes the sender (or a script that does).
+NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get("NEWSLETTER_UNSUBSCRIBE_MAILTO", "").strip()
+# A delivery that fails this many times (a hard failure each: the server refused the address)
+# pauses the subscriber; each retry waits twice as long as the one before, from 5 minutes.
+NEWSLETTER_MAX_FAILURES = env_int("NEWSLETTER_MAX_FAILURES", 3)
+# A delivery claimed by a worker that stopped (killed, crashed) is sent again after this many
+# seconds without news of it (the worker marks each message as it goes).
+NEWSLETTER_CLAIM_SECONDS = env_int("NEWSLETTER_CLAIM_SECONDS", 300)
+# Sign-ups never confirmed are forgotten after this many days (`expire_newsletter_signups`).
+NEWSLETTER_CONFIRM_DAYS = env_int("NEWSLETTER_CONFIRM_DAYS", 7)
+# Sign-up posts allowed per IP address, counted like COMMENTS_RATE_LIMIT.
+NEWSLETTER_SIGNUP_RATE_LIMIT = env_rate_limit("NEWSLETTER_SIGNUP_RATE_LIMIT", "5/10m")

@@ -60,6 +60,7 @@ urlpatterns = [
     path("admin/body-images/upload/", upload_body_image, name="body-image-upload"),
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
+    path("newsletters/", include("newsletters.urls")),
     path("search/", include("search.urls")),
     path("most-read/", include("mostread.urls")),
     path("live/", include("live.urls")),

@@ -29,6 +29,8 @@ raised with stale_ok=False: no copy made before it is ever served again, not eve
 import hashlib
 import math
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 
 from django.conf import settings
@@ -117,7 +119,26 @@ def _raise_tags(tags, stale_ok=True, tell_cdn=False):
         purge(tags, hard=not stale_ok)
 
 
+# Within one request (one_generation_per_request()): {"generation": …} once read.
+_request_scope = ContextVar("pagecache_request_scope", default=None)
+
+
+@contextmanager
+def one_generation_per_request():
+    """Within it, current_generation() asks the cache once: a page's furniture, counts and
+    lists (three to four reads a page) are all under the generation it first read, as the
+    page's copy is; one this process raises is read again."""
+    token = _request_scope.set({})
+    try:
+        yield
+    finally:
+        _request_scope.reset(token)
+
+
 def _raise_generation(stale_ok=True, tell_cdn=False):
+    scope = _request_scope.get()
+    if scope is not None:
+        scope.clear()
     _raise(GENERATION_KEY, stale_ok)
     if tell_cdn:
         purge([SITE_TAG], hard=not stale_ok)
@@ -197,6 +218,16 @@ def content_generation():
 def current_generation(found=None):
     """The generation a page is cached under, from two small values in the cache. `found`:
     those values ({GENERATION_KEY: …, STATE_KEY: …}), when the caller has already read them."""
+    scope = _request_scope.get()
+    if found is None and scope:
+        return scope["generation"]
+    generation = _current_generation(found)
+    if scope is not None and generation is not None:
+        scope["generation"] = generation
+    return generation
+
+
+def _current_generation(found):
     if found is None:
         found = cache.get_many([GENERATION_KEY, STATE_KEY])
     generation, state = found.get(GENERATION_KEY), found.get(STATE_KEY)

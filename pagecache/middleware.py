@@ -66,6 +66,7 @@ from .generations import (
     STATE_KEY,
     changed_since,
     current_generation,
+    one_generation_per_request,
     pages_cache,
     tag_key,
     tag_versions,
@@ -414,7 +415,8 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         try:
-            response = self._respond(request)
+            with one_generation_per_request():
+                response = self._respond(request)
         finally:
             lock = getattr(request, "page_render_lock", None)
             if lock:  # Stored (or not storable): the waiting requests need not wait any more.

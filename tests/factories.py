@@ -15,6 +15,7 @@ from PIL import Image
 
 from articles.models import Article, Category
 from comments.models import Comment
+from newsletters.models import Newsletter, Subscriber
 
 _sequence = itertools.count(1)
 
@@ -27,6 +28,7 @@ ROLE_MIGRATIONS = [
     ("articles", "0014_remove_old_redirects", "forget_content_types"),
     ("comments", "0002_moderators_group", "create_moderators"),
     ("comments", "0005_word_lists", "grant_word_lists"),
+    ("newsletters", "0002_editors_permissions", "grant"),
 ]
 
 
@@ -118,3 +120,15 @@ def article_admin_data(category, **fields):
             f"{prefix}-MAX_NUM_FORMS": "1000",
         }
     return data | fields
+
+
+def make_newsletter(**fields):
+    defaults = {"name": "Morning Briefing", "slug": "morning", "offered_at_signup": True}
+    return Newsletter.objects.create(**{**defaults, **fields})
+
+
+def make_subscriber(newsletter, email="reader@example.com", **fields):
+    """A confirmed subscriber of `newsletter`."""
+    subscriber = Subscriber.objects.create(email=email, confirmed_at=timezone.now(), **fields)
+    subscriber.newsletters.add(newsletter)
+    return subscriber

@@ -7,6 +7,9 @@ import tempfile
 os.environ["ENV_FILE"] = ""
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 os.environ.setdefault("DEBUG", "false")
+# Tasks run at once in the test's own process and transaction; a test that needs the real
+# worker starts `db_worker` itself.
+os.environ.setdefault("TASKS_BACKEND", "immediate")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="newsroom-test-media-"))
 # WhiteNoise looks for collected files at start-up; tests never collect them.
 os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="newsroom-test-static-"))

@@ -193,3 +193,29 @@ def test_every_source_a_fragment_is_drawn_with_is_watched():
 
     missing = [s for s in fragments.SOURCES if not (Path(settings.BASE_DIR) / s).exists()]
     assert missing == []
+
+
+# The archive's months: drawn once per change of them
+
+
+def test_the_archive_follows_a_story_published_in_a_new_month(client, story):
+    first = client.get("/archive/").text
+    with mock.patch.object(fragments, "get_template", side_effect=AssertionError("drawn")):
+        assert client.get("/archive/").text == first
+    earlier = timezone.localtime(story.published_at) - timedelta(days=400)
+    make_article(category=story.category, published_at=earlier)
+
+    text = client.get("/archive/").text
+
+    assert f'href="/archive/{earlier:%Y/%m}/">{earlier:%B}</a> <span class="count">1 story' in text
+
+
+def test_each_process_keeps_a_bounded_number_of_fragments(client, story, monkeypatch):
+    monkeypatch.setattr(fragments, "IN_PROCESS_FRAGMENTS", 5)
+    for n in range(8):
+        make_article(category=story.category, title=f"Another story {n}")
+
+    first = client.get("/").text  # more than five cards and blocks
+
+    assert 0 < len(fragments._in_process) <= 5
+    assert client.get("/").text == first

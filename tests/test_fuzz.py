@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 from articles.models import Author, Byline
 from comments.models import Comment
 from comments.moderation import moderator
+from newsletters import links
+from newsletters.models import Subscriber
 
 from .factories import make_article, make_category, make_comment
 
@@ -138,6 +140,7 @@ def site(settings):
     thread = make_comment(story, status=Comment.Status.APPROVED)
     make_comment(story, parent=thread, status=Comment.Status.APPROVED)
     day = timezone.localdate(published)
+    subscriber = Subscriber.objects.create(email="reader@example.com", confirmed_at=published)
     return {
         "story": story,
         "thread": thread,
@@ -149,6 +152,8 @@ def site(settings):
             "pk": str(story.pk),
             "article_id": str(story.pk),
             "comment_id": str(thread.pk),
+            # A newsletter link's signed key (a real one opens the manage page).
+            "key": links.make_key(links.MANAGE, subscriber),
         },
         "slugs": {"category": "world", "tag": "kazakhstan", "author": "asel-nurlanova"},
     }

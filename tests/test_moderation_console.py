@@ -1,7 +1,7 @@
 """The keyboard moderation console (comments/console.py) without a browser: who may open it and
-decide there, decisions made with plain forms and with the script's JSON, undo, the queues'
-counts, highlighted words, the commenter link, and a fixed number of queries however long the
-queue is."""
+decide there, decisions made with plain forms and with the script's JSON, rejections and their
+reasons, undo, the queues' counts, highlighted words, the commenter link, and a fixed number of
+queries however long the queue is."""
 
 from datetime import timedelta
 
@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments import console
+from comments.audit import Decision, RejectionReason
 from comments.console import commenter_url, highlighted, queue_counts
 from comments.models import Comment, WordList
 from comments.moderation import moderator as moderator_policy
@@ -70,6 +71,11 @@ def rows(page):
     return page.count('class="console-row"')
 
 
+def reason(label="Off-topic"):
+    """One of the reasons the migration puts on the list."""
+    return RejectionReason.objects.get(label=label)
+
+
 # Who may open it ---------------------------------------------------------------------------
 
 
@@ -83,21 +89,28 @@ def rows(page):
         ("superuser", True),
     ],
 )
-@pytest.mark.parametrize("route", ["page", "fragment", "decision"])
+@pytest.mark.parametrize("route", ["page", "fragment", "decision", "ask why", "rejection"])
 def test_the_console_obeys_the_comment_change_permission(people, who, allowed, route):
     comment = make_comment()
     client = signed_in(people[who])
 
     if route == "decision":
         response = decide(client, comment, "approved")
+    elif route == "ask why":  # The Reject button without the script: the page that asks.
+        response = decide(client, comment, "rejected", json=False)
+    elif route == "rejection":
+        response = decide(client, comment, "rejected", reason=reason().pk)
     else:
         response = client.get(CONSOLE, {"fragment": "1"} if route == "fragment" else {})
 
     assert response.status_code == (200 if allowed else 403)
-    assert (comment.body in response.text) == (allowed and route != "decision")
+    shows_comment = route in ("page", "fragment", "ask why")
+    assert (comment.body in response.text) == (allowed and shows_comment)
     comment.refresh_from_db()
-    decided = allowed and route == "decision"
-    assert comment.status == (Comment.Status.APPROVED if decided else Comment.Status.PENDING)
+    becomes = {"decision": Comment.Status.APPROVED, "rejection": Comment.Status.REJECTED}
+    expected = becomes.get(route, Comment.Status.PENDING) if allowed else Comment.Status.PENDING
+    assert comment.status == expected
+    assert Decision.objects.exists() == (allowed and route in becomes)
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -117,6 +130,12 @@ def test_a_signed_out_visitor_is_sent_to_the_login_page(client, method):
 def test_the_console_is_linked_from_the_queue_and_every_admin_page(client, moderator):
     for url in (reverse("admin:index"), reverse("admin:comments_comment_changelist")):
         assert f'<a href="{CONSOLE}">Keyboard console</a>' in client.get(url).text
+
+
+def test_the_console_has_one_address_the_links_lead_to(client, moderator):
+    # The Reported queue's admin subclasses the comments' one; it must not take over the name.
+    assert reverse("admin:comments_comment_console") == "/admin/comments/comment/console/"
+    assert client.get("/admin/comments/reportedcomment/console/").status_code != 200
 
 
 def test_staff_who_cannot_decide_are_not_offered_the_console(people):
@@ -390,9 +409,214 @@ def test_a_withdrawn_comment_leaves_the_story_page_at_once(
     assert comment.body in reader.get(story.get_absolute_url()).text
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert decide(client, comment, "rejected", expected="approved").status_code == 200
+        response = decide(client, comment, "rejected", expected="approved", reason=reason().pk)
+        assert response.status_code == 200
 
     assert comment.body not in reader.get(story.get_absolute_url()).text
+
+
+# Rejecting asks why --------------------------------------------------------------------------
+
+
+def test_the_page_offers_the_reasons_numbered_for_the_script(client, moderator):
+    make_comment()
+
+    page = client.get(CONSOLE).text
+
+    assert '<dialog class="console-reject"' in page
+    for number, label in enumerate(["Off-topic", "Abuse or harassment", "Other"], start=1):
+        if label == "Other":
+            number = 5
+        pk = reason(label).pk
+        assert (
+            f'data-reason="{pk}" data-key="{number}"><kbd>{number}</kbd> {label}</button>' in page
+        )
+
+
+def test_the_script_rejects_with_a_reason_and_a_note_and_both_are_audited(client, moderator):
+    comment = waiting(1)[0]
+
+    response = decide(
+        client, comment, "rejected", reason=reason("Personal data").pk, note="Names a neighbour."
+    )
+
+    assert response.status_code == 200
+    assert response.json()["message"] == f"The comment by {comment.name} was rejected."
+    comment.refresh_from_db()
+    assert (comment.status, comment.rejection_reason, comment.rejection_note) == (
+        "rejected",
+        "Personal data",
+        "Names a neighbour.",
+    )
+    decision = Decision.objects.get()
+    assert (decision.comment, decision.decided_by, decision.from_status, decision.to_status) == (
+        comment,
+        moderator,
+        "pending",
+        "rejected",
+    )
+    assert (decision.reason, decision.note) == ("Personal data", "Names a neighbour.")
+
+
+@pytest.mark.parametrize(
+    ("why", "error"),
+    [
+        ({}, "Please choose why"),
+        ({"reason": ""}, "Please choose why"),
+        ({"reason": "abc"}, "Select a valid choice"),
+        ({"reason": "999999"}, "Select a valid choice"),
+        ({"reason": "OFF", "note": "x" * 1001}, "at most 1000 characters"),
+    ],
+    ids=["missing", "empty", "garbled", "unknown", "note too long"],
+)
+def test_the_script_gets_a_400_and_nothing_changes_without_a_valid_reason(
+    client, moderator, why, error
+):
+    comment = waiting(1)[0]
+    why = {key: reason().pk if value == "OFF" else value for key, value in why.items()}
+
+    response = decide(client, comment, "rejected", **why)
+
+    assert response.status_code == 400
+    assert error in response.json()["message"]
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    assert not Decision.objects.exists()
+
+
+def test_without_the_script_reject_asks_why_then_rejects_and_returns_to_the_place(
+    client, moderator
+):
+    comments = waiting(3)
+    place = {"queue": "pending", "after": str(comments[0].pk)}
+
+    asked = decide(client, comments[1], "rejected", json=False, **place)
+
+    assert asked.status_code == 200
+    comments[1].refresh_from_db()
+    assert comments[1].status == Comment.Status.PENDING  # Nothing decided yet.
+    assert f"Why reject the comment by {comments[1].name}?" in asked.text
+    assert comments[1].body in asked.text
+    for label in ("Off-topic", "Abuse or harassment", "Spam or advertising", "Other"):
+        assert f'type="radio" name="reason" value="{reason(label).pk}"' in asked.text
+    assert "checked" not in asked.text  # No reason chosen for the moderator.
+    assert f'<input type="hidden" name="comment" value="{comments[1].pk}">' in asked.text
+    assert '<input type="hidden" name="confirm" value="yes">' in asked.text
+    assert (
+        f'href="{CONSOLE}?queue=pending&amp;after={comments[0].pk}#comment-{comments[1].pk}"'
+        in (asked.text)
+    )  # Cancel: back to the same place.
+
+    answered = decide(
+        client,
+        comments[1],
+        "rejected",
+        json=False,
+        confirm="yes",
+        reason=reason("Spam or advertising").pk,
+        note="A course advert.",
+        **place,
+    )
+
+    assert answered.status_code == 302
+    assert answered.url == (
+        f"{CONSOLE}?queue=pending&after={comments[0].pk}#comment-{comments[2].pk}"
+    )
+    comments[1].refresh_from_db()
+    assert (comments[1].status, comments[1].rejection_reason) == ("rejected", "Spam or advertising")
+    assert comments[1].decisions.get().note == "A course advert."
+    page = client.get(answered.url).text
+    assert f"The comment by {comments[1].name} was rejected." in page
+    assert f"Undo the decision on the comment by {comments[1].name}" in page
+
+
+@pytest.mark.parametrize(
+    ("why", "error"),
+    [
+        ({}, "Please choose why (the list is under Rejection reasons)."),
+        ({"reason": "999999"}, "Select a valid choice."),
+    ],
+    ids=["missing", "unknown"],
+)
+def test_without_the_script_an_answer_without_a_valid_reason_asks_again(
+    client, moderator, why, error
+):
+    comment = waiting(1)[0]
+
+    response = decide(
+        client, comment, "rejected", json=False, confirm="yes", note="Kept for the retry.", **why
+    )
+
+    assert response.status_code == 200
+    assert error in response.text
+    assert "Kept for the retry." in response.text
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    assert not Decision.objects.exists()
+
+
+def test_with_no_reasons_on_the_list_rejecting_is_refused_as_in_the_queue(client, moderator):
+    """The queue's rule (RejectForm): a rejection needs a reason. With the list emptied the
+    console says where reasons are added, and decides nothing."""
+    RejectionReason.objects.all().delete()
+    comment = waiting(1)[0]
+
+    page = client.get(CONSOLE).text
+    script = decide(client, comment, "rejected", reason="")
+    form = decide(client, comment, "rejected", json=False)
+
+    assert "There are no reasons to choose from yet" in page and "data-reason=" not in page
+    assert script.status_code == 400 and "Please choose why" in script.json()["message"]
+    assert form.status_code == 200 and "There are no reasons to choose from yet" in form.text
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+
+
+def test_with_the_setting_the_commenter_is_emailed_the_reason_the_console_chose(
+    client, moderator, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.COMMENTS_TELL_REJECTED = True
+    comment = make_comment(email="aliya@example.com", body="You are all idiots.")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = decide(
+            client,
+            comment,
+            "rejected",
+            reason=reason("Abuse or harassment").pk,
+            note="Please keep it civil.",
+        )
+
+    assert response.status_code == 200
+    (message,) = mailoutbox
+    assert message.to == ["aliya@example.com"]
+    assert "Why: Abuse or harassment" in message.body
+    assert "The moderator's note: Please keep it civil." in message.body
+    assert "> You are all idiots." in message.body
+
+
+def test_without_the_setting_a_console_rejection_emails_nobody(
+    client, moderator, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.COMMENTS_TELL_REJECTED = False
+    comment = make_comment(email="aliya@example.com")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert decide(client, comment, "rejected", reason=reason().pk).status_code == 200
+
+    assert mailoutbox == []
+
+
+def test_undoing_a_rejection_needs_no_reason(client, moderator):
+    comment = waiting(1)[0]
+    decide(client, comment, "rejected", reason=reason().pk)
+
+    response = decide(client, comment, "pending", expected="rejected")
+
+    assert response.status_code == 200
+    comment.refresh_from_db()
+    assert (comment.status, comment.rejection_reason) == ("pending", "")
+    assert [d.to_status for d in comment.decisions.order_by("id")] == ["rejected", "pending"]
 
 
 # Queries -----------------------------------------------------------------------------------

@@ -1,13 +1,17 @@
 """The keyboard moderation console in a real browser: a moderator clears the queue with the
-keyboard alone, or with a thumb on a phone, and the counts follow every decision."""
+keyboard alone, or with a thumb on a phone, and the counts follow every decision. Rejecting asks
+why, in a dialog with the script and on a page of its own without."""
 
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from comments.audit import Decision, RejectionReason
 from comments.models import Comment
 
 from .factories import make_comment, make_user
@@ -18,6 +22,14 @@ from .test_csp_browser import RECORD_VIOLATIONS
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CONSOLE = reverse("admin:comments_comment_console")
+SEEDED = import_module("comments.migrations.0006_reports_commenters_audit")
+
+
+@pytest.fixture(autouse=True)
+def reasons():
+    """A live-server test empties the database after itself, the reasons the migration seeded
+    included: seed them again, the same way, before each test."""
+    SEEDED.seed_reasons(apps, None)
 
 
 @pytest.fixture
@@ -62,6 +74,11 @@ def focused(page):
     return page.locator('.console-row[aria-current="true"]')
 
 
+def reasons_by_key():
+    """The digit that picks each reason in the dialog: the list's order, from 1."""
+    return {str(n): r.label for n, r in enumerate(RejectionReason.objects.all(), start=1)}
+
+
 class Queue:
     """What the moderator should see: the rows still listed, which one has the focus, and what
     each decision made of each comment."""
@@ -72,6 +89,7 @@ class Queue:
         self.page, self.rows, self.focus = page, list(pks), 0
         self.order = {pk: n for n, pk in enumerate(pks)}
         self.decided, self.undo_stack, self.spam = {}, [], spam
+        self.reasons, self.why = reasons_by_key(), {}  # why: the reason of each rejection.
 
     def expect_counts(self):
         expect(self.page.locator('[data-count="pending"]')).to_have_text(str(len(self.rows)))
@@ -87,11 +105,19 @@ class Queue:
         elif key in self.KEYS:
             pk = self.rows.pop(self.focus)
             self.decided[pk] = self.KEYS[key]
+            if key == "r":  # The dialog asks why: a digit picks the reason, Enter rejects.
+                digit = str(len(self.why) % len(self.reasons) + 1)
+                expect(self.page.get_by_role("dialog")).to_be_visible()
+                self.page.keyboard.press(digit)
+                self.page.keyboard.press("Enter")
+                expect(self.page.get_by_role("dialog")).to_be_hidden()
+                self.why[pk] = self.reasons[digit]
             self.undo_stack.append(pk)
             self.focus = min(self.focus, len(self.rows) - 1)
         elif key == "z":
             pk = self.undo_stack.pop()
             del self.decided[pk]
+            self.why.pop(pk, None)
             self.rows.append(pk)
             self.rows.sort(key=self.order.get)
             self.focus = self.rows.index(pk)
@@ -121,6 +147,10 @@ def test_a_moderator_clears_fifty_comments_with_the_keyboard_alone(live_server, 
     statuses = dict(Comment.objects.filter(pk__in=pks).values_list("pk", "status"))
     assert {pk: status for pk, status in statuses.items() if status != "pending"} == model.decided
     assert sorted(pk for pk, status in statuses.items() if status == "pending") == model.rows
+    # Every rejection is audited with the reason its digit picked.
+    rejections = Decision.objects.filter(to_status="rejected", comment__status="rejected")
+    assert dict(rejections.values_list("comment_id", "reason")) == model.why
+    assert len(model.why) == 10 and len(set(model.why.values())) == len(model.reasons)
     # The rows left are the ones still waiting, in the queue's order.
     listed = page.locator(".console-row").evaluate_all("rows => rows.map(r => +r.dataset.pk)")
     assert listed == model.rows
@@ -198,8 +228,25 @@ def test_on_a_phone_a_moderator_decides_with_taps_and_undoes_with_the_undo_butto
     expect(page.locator('[data-count="pending"]')).to_have_text("5")
     expect(page.locator(".console-row").first).to_have_id(f"comment-{pks[1]}")
     assert undo.bounding_box()["height"] >= 44
-    statuses = dict(Comment.objects.filter(pk__in=pks[:2]).values_list("pk", "status"))
-    assert statuses == {pks[0]: "approved", pks[1]: "pending"}
+
+    # Reject asks why: a dialog that fits the screen, each reason a button for a thumb.
+    page.locator(f"#comment-{pks[2]}").get_by_role("button", name="Reject").tap()
+    dialog = page.get_by_role("dialog", name="Why reject the comment by Reader 02?")
+    expect(dialog).to_be_visible()
+    page.screenshot(path=tmp_path / "console-phone-reasons.png")
+    box = dialog.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    for button in dialog.get_by_role("button").all():
+        button_box = button.bounding_box()
+        assert button_box["height"] >= 44 and button_box["width"] >= 44
+        assert button_box["x"] >= 0 and button_box["x"] + button_box["width"] <= width
+    dialog.get_by_role("button", name="Other").tap()
+    expect(dialog).to_be_hidden()
+    expect(page.locator(f"#comment-{pks[2]}")).to_have_count(0)
+    expect(page.locator('[data-count="pending"]')).to_have_text("4")
+    statuses = dict(Comment.objects.filter(pk__in=pks[:3]).values_list("pk", "status"))
+    assert statuses == {pks[0]: "approved", pks[1]: "pending", pks[2]: "rejected"}
+    assert Decision.objects.get(comment_id=pks[2]).reason == "Other"
     assert page.evaluate("window.cspViolations") == []
 
 
@@ -208,14 +255,95 @@ def test_without_javascript_the_buttons_still_decide(live_server, open_page):
     pks = queue(3)
     open_console(page, live_server)
 
-    page.locator(f"#comment-{pks[0]}").get_by_role("button", name="Reject").click()
+    page.locator(f"#comment-{pks[0]}").get_by_role("button", name="Spam").click()
 
-    expect(page.get_by_text("The comment by Reader 00 was rejected.")).to_be_visible()
+    expect(page.get_by_text("The comment by Reader 00 was marked as spam.")).to_be_visible()
     assert page.url.endswith(f"#comment-{pks[1]}")
     expect(page.locator(".console-row")).to_have_count(2)
     page.get_by_role("button", name="Undo the decision on the comment by Reader 00").click()
     expect(page.locator(".console-row")).to_have_count(3)
     assert Comment.objects.get(pk=pks[0]).status == "pending"
+
+
+def test_without_javascript_reject_asks_why_on_a_page_then_returns(live_server, open_page):
+    page = open_page(viewport={"width": 375, "height": 740}, java_script_enabled=False)
+    pks = queue(3)
+    open_console(page, live_server)
+
+    page.locator(f"#comment-{pks[0]}").get_by_role("button", name="Reject").click()
+    expect(page.get_by_role("heading", name="Why reject the comment by Reader 00?")).to_be_visible()
+    expect(page.get_by_text("Comment number 00.")).to_be_visible()
+    page.get_by_role("button", name="Reject").click()  # No reason chosen.
+    expect(page.get_by_text("Please choose why")).to_be_visible()
+    assert Comment.objects.get(pk=pks[0]).status == "pending"
+
+    page.get_by_role("radio", name="Personal data").check()
+    page.get_by_label("Note (optional)").fill("Names a neighbour.")
+    page.get_by_role("button", name="Reject").click()
+
+    expect(page.get_by_text("The comment by Reader 00 was rejected.")).to_be_visible()
+    assert page.url.endswith(f"#comment-{pks[1]}")
+    expect(page.locator(".console-row")).to_have_count(2)
+    decision = Decision.objects.get(comment_id=pks[0])
+    assert (decision.to_status, decision.reason, decision.note) == (
+        "rejected",
+        "Personal data",
+        "Names a neighbour.",
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_the_reason_picker_is_a_dialog_the_keyboard_drives(live_server, open_page):
+    page = open_page(viewport={"width": 1280, "height": 800})
+    pks = queue(3)
+    open_console(page, live_server)
+    dialog = page.get_by_role("dialog", name="Why reject the comment by Reader 00?")
+    first = page.locator(f"#comment-{pks[0]}")
+
+    # Esc: nothing decided, the comment keeps the focus.
+    page.keyboard.press("r")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_be_focused()
+    expect(dialog.get_by_role("button", name="3 Spam or advertising")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(first).to_be_focused()
+    expect(page.get_by_role("status")).to_have_text(
+        "Not rejected: the comment by Reader 00 is still pending."
+    )
+
+    # Enter before a reason is picked rejects nothing; the keys of the console sleep meanwhile.
+    page.keyboard.press("r")
+    page.keyboard.press("Enter")
+    expect(dialog.get_by_text("Pick a reason first")).to_be_visible()
+    page.keyboard.press("a")
+    expect(dialog).to_be_visible()
+    assert Comment.objects.get(pk=pks[0]).status == "pending"
+
+    # A digit picks, a note is typed (digits in it are text), Enter rejects with both.
+    page.keyboard.press("2")
+    expect(dialog.get_by_role("button", name="2 Abuse or harassment")).to_be_focused()
+    expect(dialog.get_by_text("Abuse or harassment: Enter rejects the comment.")).to_be_visible()
+    dialog.get_by_label("Note (optional)").fill("")
+    page.keyboard.type("Rule 4 applies.")
+    page.keyboard.press("Enter")
+
+    expect(dialog).to_be_hidden()
+    expect(first).to_have_count(0)
+    expect(focused(page)).to_have_id(f"comment-{pks[1]}")
+    expect(page.locator('[data-count="pending"]')).to_have_text("2")
+    expect(page.get_by_role("status")).to_have_text("The comment by Reader 00 was rejected.")
+    decision = Decision.objects.get(comment_id=pks[0])
+    assert (decision.reason, decision.note) == ("Abuse or harassment", "Rule 4 applies.")
+
+    # The Reject button opens the same dialog; Cancel closes it.
+    page.locator(f"#comment-{pks[2]}").get_by_role("button", name="Reject").click()
+    expect(page.get_by_role("dialog", name="Why reject the comment by Reader 02?")).to_be_visible()
+    page.get_by_role("button", name="Cancel").click()
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    expect(page.locator(f"#comment-{pks[2]}")).to_be_focused()
+    assert Comment.objects.filter(pk__in=pks[1:], status="pending").count() == 2
+    assert page.evaluate("window.cspViolations") == []
 
 
 @pytest.mark.parametrize("viewport", [(1280, 800), (375, 740)], ids=["desk", "phone"])
@@ -233,6 +361,20 @@ def test_the_console_has_no_accessibility_violations(live_server, open_page, vie
         page.reload()  # Judged as loaded, not halfway through the admin's colour transitions.
         page.keyboard.press("?")
         report += describe(f"console [{width}, {scheme}]", axe_violations(page))
+        page.keyboard.press("?")
+        page.keyboard.press("r")
+        page.keyboard.press("1")
+        report += describe(f"reason picker [{width}, {scheme}]", axe_violations(page))
     page.goto(live_server.url + CONSOLE + "?queue=spam")
     report += describe(f"spam queue [{width}]", axe_violations(page))
+    # The page that asks why without the script: the row's form sent as a browser would send it.
+    page.locator(".console-row form").first.evaluate(
+        """form => {
+            form.append(Object.assign(document.createElement("input"),
+                {type: "hidden", name: "status", value: "rejected"}));
+            form.submit();
+        }"""
+    )
+    expect(page.get_by_role("radio").first).to_be_visible()
+    report += describe(f"why reject [{width}]", axe_violations(page))
     assert not report, "axe-core found violations:\n" + "\n".join(report)

@@ -101,3 +101,16 @@ def test_the_deploy_check_warns_of_a_page_cache_in_each_process_memory(settings)
     settings.PAGE_CACHE_SECONDS = 0
     found = checks.run_checks(tags=[checks.Tags.caches], include_deployment_checks=True)
     assert "newsroom.W001" not in [message.id for message in found]
+
+
+def test_within_a_request_the_generation_is_read_once_and_again_after_a_raise():
+    first = generations.current_generation()
+    with generations.one_generation_per_request():
+        assert generations.current_generation() == first
+        # Another process raises it: the page goes on under the one it first read.
+        generations.cache.set(generations.GENERATION_KEY, first + 100)
+        assert generations.current_generation() == first  # the page's own, as first read
+        generations._raise_generation()  # this process raises it: read again
+        assert generations.current_generation() > first + 100
+    generations.cache.set(generations.GENERATION_KEY, first + 500)
+    assert generations.current_generation() == first + 500  # outside a request: every time

@@ -591,3 +591,60 @@ def test_a_page_of_results_follows_new_and_edited_stories_at_once(client, settin
         "Second pipeline planned",
         "Harbour pipeline opened",
     }
+
+
+@pytest.mark.parametrize("value", [None, "b", ["b", "c"], "&"])
+@pytest.mark.parametrize("multiple", [False, True])
+def test_the_fast_select_draws_groups_and_odd_values_as_django_does(value, multiple):
+    from search.views import Select
+
+    widget = Select(
+        choices=[
+            (None, "Any"),
+            ("b", "B & co"),
+            ("Group <1>", [("c", "C"), ("b", "B again"), (3, "Three")]),
+            ("&", '"quoted"'),
+        ]
+    )
+    widget.allow_multiple_selected = multiple
+    attrs = {"id": "id_x", "aria-describedby": "x_helptext"}
+
+    assert str(widget.render("x", value, attrs)) == forms.Select.render(widget, "x", value, attrs)
+
+
+def test_a_repeated_search_reads_only_its_page_of_stories(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # what is kept per generation, not the page cache
+    for n in range(3):
+        make_article(title=f"Pipeline story {n}")
+    search(client, q="pipeline")  # ranks the matches, counts them, reads the filters' options
+
+    with CaptureQueriesContext(connection) as queries:
+        again = search(client, q="pipeline")
+
+    assert sorted(titles(again)) == ["Pipeline story 0", "Pipeline story 1", "Pipeline story 2"]
+    assert len(queries) == 1  # the page's stories, by id: no ranking, count or options again
+
+
+def test_the_filters_follow_a_new_author_and_section_at_once(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    make_article(title="Pipeline")
+    search(client, q="pipeline")
+    make_author("Zoe Newcomer")
+    make_category(name="Brand New Desk", slug="brand-new-desk")
+
+    page = search(client, q="pipeline").text
+
+    assert '<option value="zoe-newcomer">Zoe Newcomer</option>' in page
+    assert '<option value="brand-new-desk">Brand New Desk</option>' in page
+
+
+def test_a_kept_snippet_follows_an_edited_story(client, settings, postgres):
+    settings.PAGE_CACHE_SECONDS = 0
+    story = make_article(title="Harbour", standfirst="", body="<p>The tungsten mine opens.</p>")
+    assert "mine opens" in search(client, "tungsten").context["results"][0].snippet
+
+    story.body = "<p>The tungsten mine closes for winter.</p>"
+    story.save()
+
+    snippet = search(client, "tungsten").context["results"][0].snippet
+    assert "closes for winter" in snippet and "opens" not in snippet

@@ -22,7 +22,7 @@ def comments_for(context, article):
     # A reply link from the comments pages may answer a thread too old to be among the newest:
     # it is shown too, so the form's "Replying to" has its comment on the page.
     replyto = request.GET.get("replyto", "") if request else ""
-    threads, count = article.comments.latest_threads(
+    threads, count = article.comments.for_reading().latest_threads(
         settings.COMMENTS_ON_STORY_PAGE, answering=replyto
     )
     # The page's Last-Modified moves when a comment it shows was published.

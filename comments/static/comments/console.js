@@ -2,7 +2,8 @@
 // Without this script every button is a plain form. With it: j/k move, a/r/s decide the comment
 // in focus, z undoes, u opens the commenter, ? shows the keys; the same forms are sent with
 // fetch, one at a time (so the counts shown are those of the last answer), and the next rows
-// are fetched when the list runs low.
+// are fetched when the list runs low. Rejecting asks why first, in a dialog: a digit picks a
+// reason, Enter (or a tap on the reason) rejects, Esc cancels.
 "use strict";
 
 (() => {
@@ -14,7 +15,10 @@
   const keys = root.querySelector(".console-keys");
   const empty = root.querySelector(".console-empty");
   const moreLink = root.querySelector(".console-more");
-  const KEY_STATUS = { a: "approved", r: "rejected", s: "spam" };
+  const picker = root.querySelector(".console-reject");
+  const note = picker.querySelector("#console-reject-note");
+  const picked = picker.querySelector(".console-reject-picked");
+  const KEY_STATUS = { a: "approved", s: "spam" }; // r asks why first (askWhy).
   // Rows that fetch the next batch when fewer than this many follow the one in focus.
   const LOW_WATER = 15;
 
@@ -134,13 +138,15 @@
     return sending;
   }
 
-  function decide(row, to) {
-    if (!row) return;
+  function canBecome(row, to) {
+    if (row.querySelector(`button[value="${to}"]`)) return true;
+    announce(`The comment by ${row.dataset.name} is already ${row.dataset.status}.`);
+    return false;
+  }
+
+  function decide(row, to, why = {}) {
+    if (!row || !canBecome(row, to)) return;
     const from = row.dataset.status;
-    if (!row.querySelector(`button[value="${to}"]`)) {
-      announce(`The comment by ${row.dataset.name} is already ${from}.`);
-      return;
-    }
     const all = rows();
     const next = all[all.indexOf(row) + 1] || all[all.indexOf(row) - 1];
     row.remove();
@@ -157,7 +163,8 @@
       if (stillWaiting) putBack(row);
       refreshEmpty();
     };
-    post(row.querySelector("form"), { comment: row.dataset.pk, status: to, expected: from }).then(
+    const fields = { comment: row.dataset.pk, status: to, expected: from, ...why };
+    post(row.querySelector("form"), fields).then(
       ({ ok, code, answer }) => {
         showCounts(answer.counts);
         if (ok) announce(answer.message);
@@ -202,6 +209,70 @@
     );
   }
 
+  // The reason picker: the dialog in the page, for the row it was opened on.
+  let rejecting = null;
+  const reasonButtons = () => [...picker.querySelectorAll("button[data-reason]")];
+  const pickedButton = () => picker.querySelector("button[data-reason].is-picked");
+
+  function askWhy(row) {
+    if (!row || !canBecome(row, "rejected")) return;
+    rejecting = row;
+    picker.querySelector(".console-reject-name").textContent = row.dataset.name;
+    for (const button of reasonButtons()) button.classList.remove("is-picked");
+    if (note) note.value = "";
+    if (picked) picked.textContent = "";
+    picker.showModal();
+    // The dialog itself, not its first reason: Enter alone must not reject with a default.
+    picker.focus();
+  }
+
+  function pick(button) {
+    for (const other of reasonButtons()) other.classList.toggle("is-picked", other === button);
+    button.focus();
+    picked.textContent = `${button.textContent.replace(/^\d+\s*/, "")}: Enter rejects the comment.`;
+  }
+
+  function reject(button) {
+    if (!button) {
+      if (picked) picked.textContent = "Pick a reason first: press its number or tap it.";
+      return;
+    }
+    const row = rejecting;
+    rejecting = null;
+    picker.close();
+    decide(row, "rejected", { reason: button.dataset.reason, note: note.value });
+  }
+
+  picker.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const onButton = event.target.closest("button");
+    if (event.key === "Enter" && !onButton) {
+      event.preventDefault();
+      reject(pickedButton());
+    } else if (/^[1-9]$/.test(event.key) && event.target !== note) {
+      const button = picker.querySelector(`button[data-key="${event.key}"]`);
+      if (button) pick(button);
+      event.preventDefault();
+    }
+  });
+
+  // A click, a tap, or Enter or Space on a reason rejects with it at once.
+  picker.addEventListener("click", (event) => {
+    const button = event.target.closest("button");
+    if (!button) return;
+    if (button.dataset.reason) reject(button);
+    else if (button.matches(".console-reject-cancel")) picker.close();
+  });
+
+  // Closed without a reason (Esc, Cancel): nothing decided, the comment keeps the focus.
+  picker.addEventListener("close", () => {
+    if (!rejecting) return;
+    const row = rejecting;
+    rejecting = null;
+    focusRow(row);
+    announce(`Not rejected: the comment by ${row.dataset.name} is still ${row.dataset.status}.`);
+  });
+
   function openCommenter(row) {
     if (row) window.open(row.dataset.commenter, "_blank", "noopener");
   }
@@ -211,10 +282,12 @@
     target.closest("input, textarea, select, [contenteditable]:not([contenteditable=false])");
 
   document.addEventListener("keydown", (event) => {
+    if (picker.open) return; // Its own keys (above).
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
     const key = event.key;
     if (key === "j") move(1);
     else if (key === "k") move(-1);
+    else if (key === "r") askWhy(current());
     else if (Object.hasOwn(KEY_STATUS, key)) decide(current(), KEY_STATUS[key]);
     else if (key === "z") undo();
     else if (key === "u") openCommenter(current());
@@ -229,7 +302,9 @@
     const button = event.submitter;
     if (!button || button.name !== "status") return;
     event.preventDefault();
-    decide(event.target.closest(".console-row"), button.value);
+    const row = event.target.closest(".console-row");
+    if (button.value === "rejected") askWhy(row);
+    else decide(row, button.value);
   });
 
   // A click or tap anywhere else on a comment puts it in focus.

@@ -1,6 +1,6 @@
 import io
 import random
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -26,6 +26,7 @@ from articles.models import (
 from comments.models import Comment
 from demo import content, moderation
 from live.models import LiveChange, LiveEntry
+from newsletters.models import Newsletter
 
 # Known passwords are for a developer's machine only: these accounts are made only with DEBUG on.
 # Each gets the address `<username>@localhost`, so the moderator's email about a new comment
@@ -95,6 +96,7 @@ class Command(BaseCommand):
         self.load_about(site)
         moderation.load_word_lists()  # Before the comments: the console shows what they find.
         categories = self.load_categories(sections)
+        self.load_newsletters(categories)
         authors = self.load_authors(writers)
         created = 0
         now = timezone.now()
@@ -122,6 +124,31 @@ class Command(BaseCommand):
             for field, value in site.items():
                 setattr(about, field, value)
             about.save()
+
+    def load_newsletters(self, categories):
+        """A daily briefing at 07:00 offered in every page's sign-up form, and one section's
+        weekly letter, so a newcomer can subscribe, confirm and receive an issue (README)."""
+        Newsletter.objects.get_or_create(
+            slug="morning-briefing",
+            defaults={
+                "name": "The Morning Briefing",
+                "description": "The day's stories, every morning at seven.",
+                "send_time": time(7, 0),
+                "offered_at_signup": True,
+            },
+        )
+        first = next(iter(categories.values()), None)
+        if first is not None:
+            Newsletter.objects.get_or_create(
+                slug=f"{first.slug}-weekly",
+                defaults={
+                    "name": f"{first.name} this week",
+                    "kind": Newsletter.Kind.SECTION,
+                    "category": first,
+                    "days": "4",
+                    "send_time": time(17, 0),
+                },
+            )
 
     def load_categories(self, sections):
         categories = {}
