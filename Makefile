@@ -51,13 +51,15 @@ demo: migrate
 
 # The site, and beside it the task queue's worker (mail, newsletters) and the minute's run of
 # send_due_newsletters. Both are stopped with the server: Ctrl+C ends runserver, and the trap
-# ends the other two (background jobs of a script ignore Ctrl+C themselves).
+# ends the other two (background jobs of a script ignore Ctrl+C themselves). On another PORT,
+# SITE_URL follows it (unless set), so links in the emails the worker prints lead here.
 run: demo
 	@echo
 	@echo "  newsroom is starting on http://127.0.0.1:$(PORT)/ (the admin: http://127.0.0.1:$(PORT)/admin/)"
 	@echo "  with the task queue's worker; email is printed here, not sent"
 	@echo
-	@trap 'kill $$worker $$ticker 2>/dev/null' EXIT INT TERM; \
+	@if [ "$(PORT)" != 8000 ] && [ -z "$$SITE_URL" ]; then export SITE_URL=http://127.0.0.1:$(PORT); fi; \
+	trap 'kill $$worker $$ticker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py db_worker --queue-name '*' --no-reload --verbosity 0 & worker=$$!; \
 	while sleep 1; do $(BIN)/python manage.py send_due_newsletters --verbosity 0; sleep 59; done & ticker=$$!; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
