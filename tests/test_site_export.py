@@ -22,6 +22,7 @@ from articles.models import (
 )
 from comments.models import Comment, WordList
 from live.models import LiveChange, LiveEntry
+from newsletters.models import Delivery, Issue, IssueStory, Newsletter, Subscriber, Subscription
 
 from .factories import image_upload, make_article, make_category, make_comment, make_user
 
@@ -102,10 +103,24 @@ def build_site():
         article=live, author=editor, headline="Bridge closed", body="<p>Closed.</p>", is_pinned=True
     )
     LiveChange.record(live.pk, entry.pk)
+
+    briefing = Newsletter.objects.create(
+        name="World weekly", slug="world", kind="section", category=world
+    )
+    reader = Subscriber.objects.create(email="reader@example.com", confirmed_at=timezone.now())
+    Subscriber.objects.create(email="waiting@example.com")
+    Subscription.objects.create(subscriber=reader, newsletter=briefing)
+    issue = Issue.objects.create(
+        newsletter=briefing, scheduled_for=timezone.now(), status=Issue.Status.SENT, intro="Hello."
+    )
+    IssueStory.objects.create(issue=issue, article=story, position=0)
+    Delivery.objects.create(issue=issue, subscriber=reader, status=Delivery.Status.SENT)
     return story
 
 
 def empty_the_site():
+    Newsletter.objects.all().delete()  # With their issues, stories and deliveries.
+    Subscriber.objects.all().delete()
     WordList.objects.all().delete()
     Comment.objects.all().delete()
     Article.objects.all().delete()  # With bylines, corrections and redirects.
@@ -152,6 +167,13 @@ def test_export_then_import_into_an_empty_database_loses_nothing(tmp_path):
     assert live.is_live and (entry.headline, entry.is_pinned) == ("Bridge closed", True)
     assert entry.author.username == "eddie"
     assert LiveChange.objects.get().entry_id == entry.pk
+    # The newsletters keep their readers, their links' tokens and what was sent to whom.
+    reader = Subscriber.objects.get(email="reader@example.com")
+    assert reader.confirmed_at and reader.newsletters.get().slug == "world"
+    assert Subscriber.objects.get(email="waiting@example.com").confirmed_at is None
+    issue = Issue.objects.get()
+    assert (issue.status, issue.intro, issue.stories.get()) == ("sent", "Hello.", story)
+    assert issue.deliveries.get(subscriber=reader).status == "sent"
 
     approved, reply, spam = Comment.objects.order_by("pk")
     assert (approved.status, approved.moderated_by.username) == ("approved", "mod")
@@ -171,7 +193,7 @@ def test_export_then_import_into_an_empty_database_loses_nothing(tmp_path):
 def test_the_export_leaves_out_revisions_passwords_and_the_search_index():
     build_site()
     lines = [json.loads(line) for line in export().splitlines()]
-    assert lines[0] == {"format": "newsroom-site", "version": 4}
+    assert lines[0] == {"format": "newsroom-site", "version": 5}
     models = {line.get("model") for line in lines[1:]}
     assert not any("historical" in model for model in models)
     users = [line["fields"] for line in lines if line.get("model") == "auth.user"]

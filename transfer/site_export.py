@@ -35,11 +35,12 @@ from articles.redirects import Redirect, short_link
 from comments.models import Comment
 from live.models import LiveEntry
 
-FORMAT = {"format": "newsroom-site", "version": 4}
+FORMAT = {"format": "newsroom-site", "version": 5}
 # Version 1 held SlugRedirect and LegacyRedirect rows, read into Redirect (_import_old_redirect).
 # Versions 1 and 2 gave stories "allow_comments", not "comment_mode" (_comment_mode_of).
 # Version 4 added live stories' entries and their log of changes (live.*).
-READABLE_VERSIONS = (1, 2, 3, 4)
+# Version 5 added the newsletters: their readers, issues and deliveries (newsletters.*).
+READABLE_VERSIONS = (1, 2, 3, 4, 5)
 OLD_REDIRECTS = ("articles.slugredirect", "articles.legacyredirect")
 USERS = "auth.user"
 # In import order: whatever a row refers to comes before it.
@@ -59,6 +60,15 @@ MODELS = (
     # follow; the stream itself is rebuilt from them in the cache).
     "live.liveentry",
     "live.livechange",
+    # The newsletters and their readers: a site that moves keeps its subscribers (confirmed or
+    # not, with the token their links are signed with, so links already mailed keep working),
+    # and the deliveries, so that an issue sent before the move is never sent again after it.
+    "newsletters.newsletter",
+    "newsletters.subscriber",
+    "newsletters.subscription",
+    "newsletters.issue",
+    "newsletters.issuestory",
+    "newsletters.delivery",
 )
 # Derived from the rest, and rebuilt after an import.
 LEFT_OUT_FIELDS = {"articles.article": {"search_vector"}}
