@@ -8,22 +8,19 @@ Views, forms and models ask `moderator`; they keep only HTTP, form fields and ro
 is read when it is needed, so a change in the environment (or a test) is obeyed at once.
 """
 
-import math
 import re
-import time
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import dateformat, timezone
 from django.utils.crypto import salted_hmac
 
 from articles.models import CommentMode
-from client_address import bucket
+from client_address import limits
 
 from .models import Comment, Sanction, WordList
 
@@ -147,21 +144,7 @@ class Moderator:
         return 0 if it is within COMMENTS_RATE_LIMIT (COMMENTS_REPORT_RATE_LIMIT), else the
         seconds until it would be. Counted in the shared cache, so every server process agrees."""
         rate = getattr(settings, RATE_LIMITS[action])
-        if not rate:
-            return 0
-        limit, period = rate
-        now = time.time()
-        window = int(now // period)
-        key = f"comments:{action}:{bucket(ip)}:{window}"
-        cache.add(key, 0, timeout=period)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # Expired between add() and incr().
-            cache.set(key, 1, timeout=period)
-            count = 1
-        if count <= limit:
-            return 0
-        return math.ceil((window + 1) * period - now)
+        return limits.seconds_until_allowed(f"comments:{action}", ip, rate)
 
     # Timing ----------------------------------------------------------------------------------
 

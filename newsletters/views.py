@@ -3,10 +3,8 @@ links of links.py are the reader's key. No page here shows an address: whoever h
 sees which newsletters it receives, never to whom."""
 
 import math
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
@@ -15,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from client_address import bucket, client_ip
+from client_address import client_ip, limits
 from client_address.origin import REFUSED, verdict
 from outbox.tasks import send_later
 
@@ -30,21 +28,10 @@ CONFIRMATION_INTERVAL_SECONDS = 15 * 60
 
 def seconds_until_allowed(ip):
     """Count a sign-up from `ip` against NEWSLETTER_SIGNUP_RATE_LIMIT: 0 if allowed, else the
-    seconds until it would be. Shared by every process through the cache."""
-    rate = settings.NEWSLETTER_SIGNUP_RATE_LIMIT
-    if not rate:
-        return 0
-    limit, period = rate
-    now = time.time()
-    window = int(now // period)
-    key = f"newsletters:signups:{bucket(ip)}:{window}"
-    cache.add(key, 0, timeout=period)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=period)
-        count = 1
-    return 0 if count <= limit else math.ceil((window + 1) * period - now)
+    seconds until it would be."""
+    return limits.seconds_until_allowed(
+        "newsletters:signups", ip, settings.NEWSLETTER_SIGNUP_RATE_LIMIT
+    )
 
 
 # The form is on pages cached whole, without a CSRF token: like the comment form, it trusts what

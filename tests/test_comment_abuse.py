@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def rate_clock(monkeypatch):
     """The rate limit's clock, held still: no window boundary passes mid-test."""
     clock = SimpleNamespace(now=1_800_000_123.0)
-    monkeypatch.setattr("comments.moderation.time", SimpleNamespace(time=lambda: clock.now))
+    monkeypatch.setattr("client_address.limits.time", SimpleNamespace(time=lambda: clock.now))
     return clock
 
 

@@ -40,7 +40,7 @@ def fresh_rate_limit():
 def rate_clock(monkeypatch):
     """The clock the rate limit reads, held still (a window boundary must not pass mid-test)."""
     clock = SimpleNamespace(now=1_800_000_123.0)
-    monkeypatch.setattr("comments.moderation.time", SimpleNamespace(time=lambda: clock.now))
+    monkeypatch.setattr("client_address.limits.time", SimpleNamespace(time=lambda: clock.now))
     return clock
 
 
