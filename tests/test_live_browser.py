@@ -94,6 +94,8 @@ def test_an_editor_posts_edits_pins_and_deletes_and_readers_see_each_change(live
     editor_box(editor).press_sequentially("Rain is easing, forecasters say.")
     editor.get_by_role("button", name="Post").click()
     expect(reader.get_by_role("button", name="1 new update")).to_be_visible(timeout=GOAL_MS)
+    # Told of the first one again (the poll repeats a few versions): the focus stays on it.
+    expect(reader.locator(":focus")).to_contain_text("Police closed the Esil bridge.")
     reader.get_by_role("button", name="1 new update").click()
     expect(reader.locator(".live__stream .live-entry").first).to_contain_text("Rain is easing")
 

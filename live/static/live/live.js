@@ -51,6 +51,14 @@
       streamList.insertBefore(element, older || null);
     }
 
+    // Told again of an entry it shows as it is (the poll's answer repeats the last few
+    // versions' changes): leave it, and the reader's focus on it, alone.
+    function unchanged(shown, fresh) {
+      const copy = shown.cloneNode(true);
+      copy.removeAttribute("tabindex"); // Set when the reader was taken to it.
+      return copy.outerHTML === fresh.outerHTML;
+    }
+
     function announce() {
       if (!showButton) return;
       const count = held.size;
@@ -76,6 +84,7 @@
         const fresh = parse(html);
         const shown = entry(id);
         if (shown) {
+          if (unchanged(shown, fresh)) continue;
           shown.replaceWith(fresh);
           place(fresh);
         } else {
