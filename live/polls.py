@@ -1,15 +1,21 @@
 """The two questions every open live page asks, answered from the cache alone.
 
-2,000 readers with a live story open ask for its version once a second each, and all of them
-ask for the same changes within a second of a post. Both answers are the same for everyone and
+2,000 readers with a live story open ask for its version once a second each, and within a
+second of a post all of them get the same changes (inline in the version's answer, see below). Both answers are the same for everyone and
 are kept in the cache (stream.py), so they are answered here, from one cache read, in front of
 Django's whole request cycle (`LivePolls`, which newsroom/wsgi.py puts around the site): no
 session, no user, no middleware, no query. When the cache does not hold the answer (just
 posted, evicted, a bad address), the request goes on to the site, whose views (views.py) work
 it out, keep it, and answer through the same functions here, so the two ways never differ.
 
-    GET /live/<id>/version                  {"version": 7, "running": true}, ETag, 304
+    GET /live/<id>/version                  {"version": 7, "running": true, "changes": {…}},
+                                            ETag, 304
     GET /live/<id>/changes?since=5&to=7     what changed from version 5 to 7 (stream.py)
+
+The version's answer carries the changes from a few versions back (`"changes"`, with its
+`"since"`): after a post nearly every open page is one version behind and applies them with no
+second request: without it every page asked twice in the second after a post, and those
+requests queued (bench/RESULTS.md, issue 16). Only a page further behind asks for /changes.
 """
 
 import re
@@ -42,16 +48,20 @@ def is_public(public_from):
 
 
 def version_answer(article_id, found, if_none_match=""):
-    """(status, headers, body) for a poll, from (version, running, public from)."""
-    number, running, public_from = found
+    """(status, headers, body) for a poll, from (version, running, public from, the JSON of
+    the changes from a few versions back to this one or None); the same for every page."""
+    # A 3-tuple is what the cache held before the changes came inline (a deploy in progress).
+    number, running, public_from, *inline = found
     if not is_public(public_from):
         return 404, [("Cache-Control", f"public, max-age={MAX_AGE}")], NOT_FOUND_BODY
     etag = f'"live-{article_id}-{number}-{int(running)}"'
     headers = [("ETag", etag), ("Cache-Control", f"public, max-age={MAX_AGE}")]
     if etag in if_none_match:
         return 304, headers, b""
-    body = b'{"version":%d,"running":%s}' % (number, b"true" if running else b"false")
-    return 200, headers, body
+    body = b'{"version":%d,"running":%s' % (number, b"true" if running else b"false")
+    if inline and inline[0] is not None:
+        body += b',"changes":' + inline[0]
+    return 200, headers, body + b"}"
 
 
 def changes_params(query):

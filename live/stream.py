@@ -1,8 +1,8 @@
 """What open pages follow: a live story's stream, kept in the cache so that readers cost no query.
 
 For each live story the cache holds (STATE_SECONDS, rebuilt from the database when lost):
-- `live:version:<id>`: (version, running, public from): all that the poll (polls.py) reads,
-  ~1 s apart from every open page;
+- `live:version:<id>`: (version, running, public from, the JSON of the changes from INLINE
+  versions back): all that the poll (polls.py) reads, ~1 s apart from every open page;
 - `live:state:<id>`: the version, the recent log of changes (LiveChange ids and the entry each
   touched), the stream's order, which entries are pinned, each entry's drawn HTML by key, and
   the key events' summary drawn;
@@ -42,7 +42,11 @@ LOCAL_STATE_SECONDS = 2
 LOG_KEPT = 500
 # Key events listed in the summary at the top of the story, and under the front page's lead.
 KEY_EVENTS_SHOWN = 8
-NOT_FOUND = (0, False, None)
+NOT_FOUND = (0, False, None, None)
+# The poll's answer carries the changes from this many versions back to the newest: a page up
+# to this far behind (after a post, nearly every page is one behind) needs no second request.
+# Each version adds at most one entry's HTML to every new version's answer.
+INLINE = 3
 
 
 def state_key(article_id):
@@ -137,23 +141,30 @@ def build(article_id):
     }
     # Two rebuilds at once (two quick posts): the newer version is never overwritten.
     html = {pk: html for pk, (_, html) in drawn.items()}
+    drawn_html = {key: text for key, text in drawn.values()}
+    poll = (state["version"], state["running"], public_from, inline_changes(state, drawn_html))
     current = cache.get(version_key(article_id))
     if current and current[0] > state["version"]:
-        return {**state, "html": html}
+        return {**state, "html": html, "poll": poll}
     cache.set(state_key(article_id), state, state_seconds())
     if len(log) >= 2:
-        # Nearly every open page is at the version before: their common question, answered
-        # before the new version is published, so that none of them misses the cache.
+        # Pages whose script came before the changes were inline ask this, all at once.
         since = log[-2][0]
-        drawn_html = {key: text for key, text in drawn.values()}
         body = encode(changes_from(state, since, drawn_html))
         keep_changes(article_id, since, state["version"], body)
-    cache.set(
-        version_key(article_id),
-        (state["version"], state["running"], public_from),
-        state_seconds(),
-    )
-    return {**state, "html": html}
+    cache.set(version_key(article_id), poll, state_seconds())
+    return {**state, "html": html, "poll": poll}
+
+
+def inline_changes(state, html):
+    """The JSON of the changes from INLINE versions back to the newest, with their "since":
+    the same for every page, so shared-cacheable. A page nearer than that is told of a few
+    entries it already shows again, with their current HTML: applying them changes nothing."""
+    log = state["log"]
+    if not log:
+        return None
+    since = log[-INLINE - 1][0] if len(log) > INLINE else state["oldest"]
+    return encode({**changes_from(state, since, html), "since": since})
 
 
 def changed(article_id):
@@ -165,14 +176,12 @@ def changed(article_id):
 
 
 def version(article_id):
-    """(version, running, public from) of the story's stream, from the cache: no query,
-    except once after the cache lost it."""
+    """(version, running, public from, the inline changes' JSON) of the story's stream, from
+    the cache: no query, except once after the cache lost it."""
     found = cache.get(version_key(article_id))
     if found is None:
         built = build(article_id)
-        if built is None:
-            return NOT_FOUND
-        found = (built["version"], built["running"], built["public_from"])
+        return NOT_FOUND if built is None else built["poll"]
     return found
 
 

@@ -26,7 +26,8 @@ def _response(answer):
 
 
 def version(request, pk):
-    """{"version": n, "running": bool} of a public live story's stream; 404 for any other."""
+    """{"version": n, "running": bool, "changes": {…}} of a public live story's stream (the
+    changes from a few versions back, polls.py); 404 for any other."""
     found = stream.version(pk)
     return _response(polls.version_answer(pk, found, request.headers.get("If-None-Match", "")))
 
@@ -38,7 +39,7 @@ def changes(request, pk):
     if params is None:
         return HttpResponse("?since= and ?to= must be version numbers, since <= to.", status=400)
     since, to = params
-    *_, public_from = stream.version(pk)
+    public_from = stream.version(pk)[2]
     if not polls.is_public(public_from):
         return _response((404, [], polls.NOT_FOUND_BODY))
     data = stream.changes_since(pk, since)

@@ -250,10 +250,9 @@ def test_ended_coverage_is_frozen(people):
     reader_page = page(story)
     assert "Live coverage ended" in reader_page and "Last words." in reader_page
     assert "live/live.js" not in reader_page  # Nothing left to follow.
-    assert version(Client(), story).json() == {
-        "version": LiveChange.objects.last().pk,
-        "running": False,
-    }
+    poll = version(Client(), story).json()
+    assert (poll["version"], poll["running"]) == (LiveChange.objects.last().pk, False)
+    assert poll["changes"]["running"] is False  # Pages one behind stop following too.
 
 
 # What readers' pages see ---------------------------------------------------------------------
@@ -348,11 +347,9 @@ def test_the_wsgi_front_answers_polls_from_the_cache_and_leaves_the_rest_to_the_
     changes_path = reverse("live:changes", args=[story.pk])
     with django_assert_num_queries(0):
         status, headers, body, reached = wsgi_get(path)
-        assert (status, json.loads(body), reached) == (
-            "200 OK",
-            {"version": to, "running": True},
-            False,
-        )
+        poll = json.loads(body)
+        assert (status, poll["version"], poll["running"], reached) == ("200 OK", to, True, False)
+        assert "Posted." in poll["changes"]["entries"][0]["html"]
         assert headers["Cache-Control"] == "public, max-age=1"
         assert headers["X-Content-Type-Options"] == "nosniff"
         status, _, _, reached = wsgi_get(path, if_none_match=headers["ETag"])
@@ -383,6 +380,64 @@ def test_after_a_post_the_pages_question_is_in_the_cache_before_they_learn_of_it
     assert status == "200 OK" and not reached
     (entry,) = json.loads(body)["entries"]
     assert "Second." in entry["html"]
+
+
+def inline(client, article):
+    """The changes the poll's answer carries, for a page a few versions behind."""
+    return version(client, article).json()["changes"]
+
+
+def test_the_poll_carries_the_newest_changes_so_pages_need_no_second_request(people):
+    story = live_story()
+    editor, reader = signed_in(people["editor"]), Client()
+    post(editor, story, body="<p>First.</p>")
+    shown = version(reader, story).json()["version"]  # A page open now...
+    post(editor, story, body="<p>Second.</p>")
+    first, second = LiveEntry.objects.order_by("pk")
+    path = reverse("live:version", args=[story.pk])
+    status, headers, body, reached = wsgi_get(path)  # ...learns of the post from the cache:
+    assert status == "200 OK" and not reached
+    poll = json.loads(body)
+    news = poll["changes"]
+    assert news["since"] <= shown < news["version"] == poll["version"]
+    assert "Second." in {entry["id"]: entry["html"] for entry in news["entries"]}[second.pk]
+    assert headers["Cache-Control"] == "public, max-age=1"
+    assert wsgi_get(path, if_none_match=headers["ETag"])[0] == "304 Not Modified"
+
+    # Edits, pins and deletions reach a page one version behind the same way.
+    now = poll["version"]
+    post(editor, story, body="<p>First, corrected.</p>", entry=first.pk)
+    news = inline(reader, story)
+    assert news["since"] <= now < news["version"]
+    assert (
+        "First, corrected." in {entry["id"]: entry["html"] for entry in news["entries"]}[first.pk]
+    )
+    now = news["version"]
+    send(editor, story, {"action": "pin", "entry": second.pk})
+    news = inline(reader, story)
+    assert news["since"] <= now < news["version"] and news["pinned"] == [second.pk]
+    assert "Pinned" in {entry["id"]: entry["html"] for entry in news["entries"]}[second.pk]
+    now = news["version"]
+    send(editor, story, {"action": "delete", "entry": first.pk})
+    news = inline(reader, story)
+    assert news["since"] <= now < news["version"]
+    assert news["deleted"] == [first.pk]
+    assert first.pk not in [entry["id"] for entry in news["entries"]]
+
+
+def test_a_page_further_behind_than_the_poll_carries_catches_up_with_changes(people):
+    story = live_story()
+    editor = signed_in(people["editor"])
+    shown = version(Client(), story).json()["version"]
+    for n in range(stream.INLINE + 1):
+        post(editor, story, body=f"<p>Update {n}.</p>")
+    news = inline(Client(), story)
+    assert shown < news["since"]  # Not enough for this page: it asks for the rest.
+    assert len(news["entries"]) == stream.INLINE
+    caught_up = changes(Client(), story, shown)
+    assert caught_up["version"] == news["version"]
+    html = " ".join(entry["html"] for entry in caught_up["entries"])
+    assert all(f"Update {n}." in html for n in range(stream.INLINE + 1))
 
 
 def test_a_made_up_version_is_answered_but_not_kept(people):

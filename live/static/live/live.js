@@ -1,9 +1,10 @@
 // Follows a live story on its page (templates/live/tags/stream.html) and under the front page's
 // lead (templates/live/tags/key_events.html). Every second it asks for the story's version, a
 // tiny answer from the cache (live/polls.py, a 304 while nothing changed); when the version
-// moves it fetches what changed from the one shown to the new one: edits, deletions, pins and the key events
-// apply in place; new entries wait behind a "N new updates" button, announced politely and
-// never taking focus, so nothing moves under the reader's eyes. Without this script every
+// moves, the answer carries what changed in the last few versions (a page further behind
+// fetches what changed from the one shown to the new one): edits, deletions, pins and the key
+// events apply in place; new entries wait behind a "N new updates" button, announced politely
+// and never taking focus, so nothing moves under the reader's eyes. Without this script every
 // entry is on the page at each reload.
 "use strict";
 
@@ -50,6 +51,14 @@
       streamList.insertBefore(element, older || null);
     }
 
+    // Told again of an entry it shows as it is (the poll's answer repeats the last few
+    // versions' changes): leave it, and the reader's focus on it, alone.
+    function unchanged(shown, fresh) {
+      const copy = shown.cloneNode(true);
+      copy.removeAttribute("tabindex"); // Set when the reader was taken to it.
+      return copy.outerHTML === fresh.outerHTML;
+    }
+
     function announce() {
       if (!showButton) return;
       const count = held.size;
@@ -75,6 +84,7 @@
         const fresh = parse(html);
         const shown = entry(id);
         if (shown) {
+          if (unchanged(shown, fresh)) continue;
           shown.replaceWith(fresh);
           place(fresh);
         } else {
@@ -115,11 +125,17 @@
       if (!response.ok) throw new Error(`poll ${response.status}`);
       const state = await response.json();
       if (state.version !== version) {
-        // The same address for every page at the same version: answered from the cache.
-        const url = `${changesUrl}?since=${version}&to=${state.version}`;
-        const answer = await fetch(url, { credentials: "omit" });
-        if (!answer.ok) throw new Error(`changes ${answer.status}`);
-        const data = await answer.json();
+        // The answer carries the changes from a few versions back: enough for a page that
+        // far behind (nearly every page, after a post). Only one further behind asks again.
+        let data = state.changes;
+        const inline = data && data.since <= version && version < data.version;
+        if (!inline) {
+          // The same address for every page at the same version: answered from the cache.
+          const url = `${changesUrl}?since=${version}&to=${state.version}`;
+          const answer = await fetch(url, { credentials: "omit" });
+          if (!answer.ok) throw new Error(`changes ${answer.status}`);
+          data = await answer.json();
+        }
         apply(data);
         version = data.version;
       }
