@@ -44,10 +44,14 @@
       }
       const placeholder = streamList.querySelector("[data-live-empty]");
       if (placeholder) placeholder.remove();
+      // Newest first; two entries posted in the same second are ordered by id, as the server
+      // orders them.
       const t = Number(element.dataset.t);
-      const older = [...streamList.children].find(
-        (other) => other !== element && Number(other.dataset.t) < t,
-      );
+      const older = [...streamList.children].find((other) => {
+        if (other === element) return false;
+        const otherT = Number(other.dataset.t);
+        return otherT < t || (otherT === t && Number(other.dataset.id) < id);
+      });
       streamList.insertBefore(element, older || null);
     }
 
