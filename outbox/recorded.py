@@ -11,9 +11,11 @@ API, the console, the tests' memory) the note is taken just before the hand-over
 That errs on the side the newsletters promise: a subscriber is never sent an issue twice.
 """
 
+import contextlib
 import email.policy
 import re
 import smtplib
+import socket
 
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 
@@ -53,9 +55,19 @@ def send_recorded(mailer, message, record):
     data = LEADING_DOT.sub(b"..", data)
     if not data.endswith(b"\r\n"):
         data += b"\r\n"
+    no_delay(smtp)
     smtp.send(data)
     record()
     smtp.send(b".\r\n")
     code, response = smtp.getreply()
     if code != 250:
         raise smtplib.SMTPDataError(code, response)
+
+
+def no_delay(smtp):
+    """Send the final "." at once. With Nagle's algorithm on, that small write waits until the
+    server acknowledges the message, which the server delays (up to 40 ms) while it has no reply
+    to send: a stall on every message, which held one worker to ~21 messages a second."""
+    # Not a TCP socket (a test's stand-in, a Unix socket): nothing to do.
+    with contextlib.suppress(AttributeError, OSError):
+        smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
