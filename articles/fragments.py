@@ -16,6 +16,7 @@ The views still choose the stories: fragments only draw what they are given.
 
 import datetime
 import hashlib
+from collections import namedtuple
 from functools import cache
 from itertools import islice
 from pathlib import Path
@@ -42,6 +43,11 @@ SOURCES = (
     "templates/live",
     "articles/templatetags/picture_tags.py",
     "articles/templatetags/seo_tags.py",
+    # What a story page's fragments show of a story (reading time, byline, corrections...).
+    "articles/models.py",
+    "templates/comments/tags/form.html",
+    "images/templatetags/body_image_tags.py",
+    "images/body_images.py",
     "images/pictures.py",
     "images/processing.py",
 )
@@ -56,7 +62,9 @@ def templates_version():
         for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
             if file.is_file():
                 digest.update(file.read_bytes())
-    digest.update(repr((settings.MEDIA_URL, getattr(settings, "STORAGES", None))).encode())
+    # Where media live, and the site's own address (the share links' and JSON-LD's).
+    site = (settings.MEDIA_URL, getattr(settings, "STORAGES", None), settings.SITE_URL)
+    digest.update(repr(site).encode())
     return digest.hexdigest()[:16]
 
 
@@ -148,10 +156,11 @@ def _remember(fragments):
     _in_process.update(islice(fragments.items(), IN_PROCESS_FRAGMENTS))
 
 
-def render_fragments(fragments):
+def render_fragments(fragments, prepare=None):
     """[(template name, context)] -> their HTML, in order: from the cache where drawn before
     (one read for all), else rendered now and kept (one write for all). A context holds
-    stories, sections, authors, lists of them and plain values (options such as show_image)."""
+    stories, sections, authors, lists of them and plain values (options such as show_image);
+    `prepare(context)`, when given, makes what a template draws from it (models from rows)."""
     keys = [_key(name, context) for name, context in fragments]
     found = _read(keys)
     drawn = {}
@@ -159,11 +168,94 @@ def render_fragments(fragments):
     for key, (name, context) in zip(keys, fragments, strict=True):
         text = found.get(key) or drawn.get(key)
         if text is None:
+            context = prepare(context) if prepare else context
             text = drawn[key] = get_template(name).render(context)
         html.append(mark_safe(text))
     if drawn:
         _store(drawn)
     return html
+
+
+def drawn_once(template_name, signature, context):
+    """One fragment keyed by `signature` (what it shows: plain values, rows, models), drawn
+    with `template_name` from `context()` only when it was not drawn before: for what is costly
+    to make even when its HTML is kept (a form, models made from rows)."""
+    key = _key(template_name, signature)
+    text = _read([key]).get(key)
+    if text is None:
+        text = get_template(template_name).render(context())
+        _store({key: text})
+    return mark_safe(text)
+
+
+@cache
+def card_row():
+    """The row type of a story in a list (card_rows()): the fields a list reads of a story,
+    in Article's order, its credited authors last (querysets.credits_of), and `pk`."""
+    from .models import Article
+    from .querysets import LISTING_DEFERRED
+
+    fields = tuple(
+        field.attname
+        for field in Article._meta.concrete_fields
+        if field.name not in LISTING_DEFERRED
+    )
+    row = namedtuple("Card", (*fields, "credits"))
+    row.pk = property(lambda self: self.id)
+    return row
+
+
+def card_rows(stories):
+    """A list page's stories (a queryset, sliced to the page) as card_row()s, with their
+    credited authors, in two plain queries: keyed and drawn by story_cards() with no model made for
+    a card drawn before. A section page's 20 stories and their authors were 40 models made
+    and two queries on every render (bench/RESULTS.md, issue 14)."""
+    from .querysets import credits_of
+
+    row = card_row()
+    stories = list(stories.values_list(*row._fields[:-1]))
+    credits = credits_of([story[0] for story in stories])
+    return [row(*story, credits[story[0]]) for story in stories]
+
+
+def story_cards(fragments):
+    """render_fragments() of [(template, {"story": card_row(), options})]: each keyed by its
+    row and its section (a renamed section is a new key), a model made only to draw it."""
+    from .furniture import site_furniture
+    from .models import Article
+    from .querysets import as_authors
+
+    sections = {section.pk: section for section in site_furniture()["nav_categories"]}
+
+    def as_model(context):
+        row = context["story"]
+        story = Article.from_db(Article.objects.db, row._fields[:-1], row[:-1])
+        story.__dict__[CREDITED] = as_authors(row.credits)
+        if row.category_id in sections:  # Else read when drawn (a section made just now).
+            Article.category.field.set_cached_value(story, sections[row.category_id])
+        return {**context, "story": story}
+
+    keyed = [
+        (name, {**context, "section": sections.get(context["story"].category_id)})
+        for name, context in fragments
+    ]
+    return render_fragments(keyed, prepare=as_model)
+
+
+def as_headlines(rows):
+    """Headline rows as Article models (with their section, from the site furniture, which
+    holds every section), to be drawn."""
+    from .furniture import site_furniture
+    from .models import Article
+
+    sections = {section.pk: section for section in site_furniture()["nav_categories"]}
+    stories = []
+    for row in rows:
+        story = Article.from_db(Article.objects.db, Headline._fields, tuple(row))
+        if row.category_id in sections:  # Else read when drawn (a section made just now).
+            Article.category.field.set_cached_value(story, sections[row.category_id])
+        stories.append(story)
+    return stories
 
 
 def story_fragments(template_name, stories, **options):

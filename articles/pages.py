@@ -8,6 +8,8 @@ from pagecache.generations import cached
 from pagecache.pages import last_modified
 
 from . import cache_tags
+from .fragments import Headline, as_headlines, drawn_once, render_fragments
+from .furniture import site_furniture
 from .models import Article
 
 RELATED_STORIES = 4
@@ -16,9 +18,8 @@ RELATED_STORIES = 4
 def render_article_page(request, article, status=200, **context):
     """The page of `article` (already fetched, with its bylines, tags and corrections): the story,
     its neighbours in its section and related stories, plus `context` for the page's tags."""
-    stories = read_next(article)
-    neighbours = {story.neighbour: story for story in stories if story.neighbour}
-    report_shown(request, [article, *stories])
+    rows = read_next(article)
+    report_shown(request, [article, *(row for row, _ in rows)])
     cache_tags.carries(request, cache_tags.section(article.category))
     return TemplateResponse(
         request,
@@ -27,45 +28,92 @@ def render_article_page(request, article, status=200, **context):
             "object": article,
             "article": article,
             "current_category": article.category,
-            "related": stories[:RELATED_STORIES],
-            "previous_story": neighbours.get(-1),
-            "next_story": neighbours.get(1),
+            "story_html": story_html(article, rows),
             **context,
         },
         status=status,
     )
 
 
+def story_html(article, read_next_rows):
+    """{"head", "social", "top", "bottom", "read_next"}: the story page's parts that show the
+    story and its headlines, each drawn once per revision of what it shows (one cache read for
+    the four that show the story). The story's body, reading time, byline, corrections, JSON-LD
+    and share links were most of an uncached story page's time (bench/RESULTS.md, issue 14).
+
+    Keyed by every field of the story the page read, its section, credited authors, topics
+    and corrections (articles/fragments.py); the live stream and the comments are drawn apart."""
+    shows = {
+        "article": article,
+        "about": site_furniture()["about"],
+        "topics": tuple((tag.name, tag.slug) for tag in article.tags.all()),
+        "notes": tuple((note.kind, note.text, note.created_at) for note in article.notes),
+    }
+    names = ("head", "social", "top", "bottom")
+    html = render_fragments([(f"includes/story/{name}.html", shows) for name in names])
+    parts = dict(zip(names, html, strict=True))
+    parts["read_next"] = drawn_once(
+        "includes/story/read_next.html",
+        {"category": article.category, "rows": tuple(read_next_rows)},
+        lambda: read_next_context(article, read_next_rows),
+    )
+    return parts
+
+
+def read_next_context(article, rows):
+    """What includes/story/read_next.html draws, with models made from the headline rows."""
+    stories = as_headlines(row for row, _ in rows)
+    neighbours = {
+        neighbour: story for story, (_, neighbour) in zip(stories, rows, strict=True) if neighbour
+    }
+    return {
+        "category": article.category,
+        "related": stories[:RELATED_STORIES],
+        "previous_story": neighbours.get(-1),
+        "next_story": neighbours.get(1),
+    }
+
+
 def read_next(article):
-    """Article.objects.around(article): its related stories, then its section neighbours
-    (each with `neighbour`: -1 previous, 1 next, 0 neither).
+    """Article.objects.around(article), as [(Headline, neighbour)]: its related stories, then
+    its section neighbours (neighbour: -1 previous, 1 next, 0 neither).
 
     Which stories they are changes only with what raises the generation (a story published,
     taken down, moved to another section or given other tags); an edit in place raises only
     the edited story's tag. So for a public story the choice (ids and order: the costliest query
     of the page) is kept under the generation, and the stories themselves are read fresh by
-    their ids, so an edited headline shows at once. Kept with the page copies: there are as
-    many as stories readers open."""
+    their ids, as rows, so an edited headline shows at once. Kept with the page copies: there
+    are as many as stories readers open."""
 
     fetched = []
 
+    def as_rows(stories):
+        return [
+            (Headline(*(getattr(story, name) for name in Headline._fields)), story.neighbour)
+            for story in stories
+        ]
+
     def choose():
         stories = Article.objects.published().for_listing().around(article, RELATED_STORIES)
-        fetched.extend(stories)
-        return [(story.pk, story.neighbour) for story in fetched]
+        fetched.extend(as_rows(stories))
+        return [(row.id, neighbour) for row, neighbour in fetched]
 
     if not article.is_public:  # A draft shown to its staff: its edits raise no generation.
-        return list(Article.objects.published().for_listing().around(article, RELATED_STORIES))
+        return as_rows(Article.objects.published().for_listing().around(article, RELATED_STORIES))
     chosen = cached(f"read-next:{article.pk}", choose, unbounded=True)
     if fetched:  # Chosen just now, in the same query: nothing more to read.
         return fetched
-    found = Article.objects.published().for_listing().in_bulk([pk for pk, _ in chosen])
-    stories = []
-    for pk, neighbour in chosen:
-        if pk in found:  # Not gone since (a takedown raises the generation anyway).
-            found[pk].neighbour = neighbour
-            stories.append(found[pk])
-    return stories
+    found = {
+        row.id: row
+        for row in map(
+            Headline._make,
+            Article.objects.published()
+            .filter(pk__in=[pk for pk, _ in chosen])
+            .values_list(*Headline._fields),
+        )
+    }
+    # Not gone since (a takedown raises the generation anyway).
+    return [(found[pk], neighbour) for pk, neighbour in chosen if pk in found]
 
 
 def report_shown(request, stories, *moments):

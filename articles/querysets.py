@@ -6,6 +6,7 @@ module, so a module-level import back would be circular).
 """
 
 import datetime
+import json
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
@@ -57,31 +58,93 @@ def bylines_prefetch():
     return models.Prefetch("bylines", Byline.objects.select_related("author"))
 
 
+# What lists leave out of each story: its text, most of its row.
+LISTING_DEFERRED = ("body", "search_vector")
 # Where attach_credited_authors() leaves a story's authors.
 CREDITED = "_credited_authors"
 
 
-def attach_credited_authors(stories):
-    """Each of `stories` gets its credited authors (`Article.credited_authors`), in byline
-    order: one query of the authors, one model each.
+# What a credited author is read as for a byline: an Author with these fields, the rest read if
+# ever asked for (Model.from_db).
+CREDIT_FIELDS = ("id", "name", "slug")
 
-    For lists of stories. Django's prefetch of `bylines` made a related manager and cloned a
-    queryset per story, and made a Byline and an Author per credit: a sixth of a section
-    page's time."""
+
+def credits_of(pks):
+    """{story pk: ((author id, name, slug), ...) in byline order} of the stories `pks`: one
+    plain query, for lists. Django's prefetch of `bylines` made a related manager and cloned a
+    queryset per story, and building even a plain ORM query of them was a tenth of a section
+    page's time (bench/RESULTS.md, issue 14)."""
+    from django.db import connection
+
+    from .people import Author, Byline
+
+    credits = {pk: [] for pk in pks}
+    if credits:
+        byline, author = Byline._meta.db_table, Author._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT b.article_id, a.id, a.name, a.slug FROM {byline} b "
+                f"JOIN {author} a ON a.id = b.author_id "
+                f"WHERE b.article_id IN ({', '.join(['%s'] * len(credits))}) "
+                "ORDER BY b.position, b.id",
+                list(credits),
+            )
+            for article_id, *credit in cursor.fetchall():
+                credits[article_id].append(tuple(credit))
+    return {pk: tuple(credit) for pk, credit in credits.items()}
+
+
+def as_authors(credits):
+    """credits_of()'s authors of one story as Author models (the other fields deferred)."""
     from .people import Author
 
-    credited = {story.pk: [] for story in stories}
-    if credited:
-        authors = (
-            Author.objects.filter(bylines__article__in=list(credited))
-            .annotate(credited_on=models.F("bylines__article_id"))
-            .order_by("bylines__position", "bylines__id")
-        )
-        for author in authors:
-            credited[author.credited_on].append(author)
+    return [Author.from_db(Author.objects.db, CREDIT_FIELDS, credit) for credit in credits]
+
+
+def attach_credited_authors(stories):
+    """Each of `stories` gets its credited authors (`Article.credited_authors`), in byline
+    order: one plain query of the authors, one model each."""
+    credits = credits_of([story.pk for story in stories])
     for story in stories:
-        story.__dict__[CREDITED] = credited[story.pk]
+        story.__dict__[CREDITED] = as_authors(credits[story.pk])
     return stories
+
+
+def json_rows(queryset, **fields):
+    """A subquery of `queryset`'s rows (grouped on its one value) as comma-joined JSON
+    objects of `fields`, for read_json_rows(): related rows inside their story's own query.
+    In no order (SQLite orders no aggregate): read_json_rows() sorts them."""
+    rows = StringAgg(Cast(JSONObject(**fields), models.TextField()), Value(","))
+    return Subquery(queryset.annotate(rows=rows).values("rows"))
+
+
+def read_json_rows(text, order):
+    """The rows of a json_rows() subquery, as dicts, sorted by their `order` values (then
+    left out of each)."""
+    rows = sorted(json.loads(f"[{text or ''}]"), key=lambda row: [row[name] for name in order])
+    return [{name: row[name] for name in row if name not in order} for row in rows]
+
+
+def attach_topics_and_authors(story):
+    """`story` fetched with with_topics_and_authors(): its tags (as taggit's prefetch leaves
+    them) and its credited authors (as attach_credited_authors()), from that same query."""
+    from taggit.models import Tag
+
+    topics = Tag.objects.none()
+    topics._result_cache = [
+        Tag.from_db(Tag.objects.db, list(row), list(row.values()))
+        for row in read_json_rows(story.topics_json, ["item"])
+    ]
+    topics._prefetch_done = True
+    story.__dict__.setdefault("_prefetched_objects_cache", {})["tags"] = topics
+    story.__dict__[CREDITED] = credited_from_json(story.credited_json)
+    return story
+
+
+def credited_from_json(text):
+    """The authors of with_credited()'s `credited_json`, in byline order, as models."""
+    rows = read_json_rows(text, ["position", "credit"])
+    return as_authors(tuple(row[name] for name in CREDIT_FIELDS) for row in rows)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -109,7 +172,7 @@ class ArticleQuerySet(models.QuerySet):
         story's body is most of its row). Not with the writer's account: readers are shown
         bylines (attach_credited_authors), never a sign-in name, and joining auth_user made
         a User per story on every list."""
-        return self.select_related("category").defer("body", "search_vector")
+        return self.select_related("category").defer(*LISTING_DEFERRED)
 
     def with_corrections(self):
         """Each story's corrections and updates, read by `Article.notes`, fetched inside the
@@ -133,6 +196,42 @@ class ArticleQuerySet(models.QuerySet):
             .values("notes")
         )
         return self.annotate(notes_json=Subquery(notes))
+
+    def with_topics_and_authors(self):
+        """Each story's tags and credited authors fetched inside its own query, as JSON, for
+        attach_topics_and_authors(): a story's page read them in two more queries, and
+        Django's building of those was a tenth of the page (bench/RESULTS.md, issue 14)."""
+        from taggit.models import TaggedItem
+
+        topics = (
+            TaggedItem.objects.filter(
+                content_type__app_label="articles",
+                content_type__model="article",
+                object_id=OuterRef("pk"),
+            )
+            .order_by()
+            .values("object_id")
+        )
+        # Topics in the order they were given.
+        topics_json = json_rows(topics, item="id", id="tag_id", name="tag__name", slug="tag__slug")
+        return self.with_credited().annotate(topics_json=topics_json)
+
+    def with_credited(self):
+        """Each story's credited authors fetched inside its own query, as JSON
+        (`credited_json`, read by credited_from_json()): a story's page."""
+        from .people import Byline
+
+        credits = Byline.objects.filter(article=OuterRef("pk")).order_by().values("article")
+        return self.annotate(
+            credited_json=json_rows(
+                credits,
+                position="position",
+                credit="id",
+                id="author_id",
+                name="author__name",
+                slug="author__slug",
+            )
+        )
 
     def in_any_of(self, *pks):
         """These stories whose pk is in any of `pks` (querysets of pks, sliced ones too).

@@ -26,19 +26,18 @@ def story_fragments(template_name, stories, **options):
 @register.simple_tag(takes_context=True)
 def story_list(context, stories, show_category=False):
     """A page of stories as {"lead", "cards"}: on the first page the newest leads, large; the
-    rest are cards with pictures and bylines. Drawn once per revision, one cache read."""
+    rest are cards with pictures and bylines. Drawn once per revision, one cache read.
+    `stories`: models, or the card rows of fragments.card_rows()."""
     page_obj = context.get("page_obj")
     stories = list(stories)
     lead = stories[:1] if page_obj is None or page_obj.number == 1 else []
     options = {"level": 2, "show_category": bool(show_category)}
     card = {**options, "show_image": True, "show_byline": True}
-    html = fragments.render_fragments(
-        [("includes/lead_story.html", {"story": story, **options}) for story in lead]
-        + [
-            ("includes/article_card.html", {"story": story, **card})
-            for story in stories[len(lead) :]
-        ]
-    )
+    drawn = [("includes/lead_story.html", {"story": story, **options}) for story in lead] + [
+        ("includes/article_card.html", {"story": story, **card}) for story in stories[len(lead) :]
+    ]
+    rows = bool(stories) and isinstance(stories[0], fragments.card_row())
+    html = fragments.story_cards(drawn) if rows else fragments.render_fragments(drawn)
     return {"lead": html[0] if lead else "", "cards": html[len(lead) :]}
 
 

@@ -4,7 +4,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from articles import cache_tags
-from articles.fragments import render_fragments
+from articles.fragments import drawn_once, render_fragments
+from pagecache.generations import cached
 from pagecache.pages import changes_at, last_modified
 
 from ..forms import CommentForm
@@ -22,9 +23,7 @@ def comments_for(context, article):
     # A reply link from the comments pages may answer a thread too old to be among the newest:
     # it is shown too, so the form's "Replying to" has its comment on the page.
     replyto = request.GET.get("replyto", "") if request else ""
-    threads, count = article.comments.for_reading().latest_threads(
-        settings.COMMENTS_ON_STORY_PAGE, answering=replyto
-    )
+    threads, count = latest_threads(article, replyto)
     # The page's Last-Modified moves when a comment it shows was published.
     shown = [comment for thread in threads for comment in (thread, *thread.approved_replies)]
     last_modified(request, *(comment.moderated_at or comment.created_at for comment in shown))
@@ -38,15 +37,29 @@ def comments_for(context, article):
     is_open = opening.state == "open"
     closes_at = moderator.close_at(article) if opening.state != "closed" else None
     form = context.get("comment_form")
+    form_html = ""
     if form is None and opening.state == "open":
         # The page every reader shares: the same HTML all through the stamp's period (so it
-        # revalidates), and never served once its stamp is too old to post with.
+        # revalidates), and never served once its stamp is too old to post with. Drawn once per
+        # stamp and reply target: Django's form rendering was a tenth of a story page.
         shown_at, stamp_expires = moderator.shared_shown_at()
         changes_at(request, stamp_expires)
         replyto = request.GET.get("replyto", "") if request else ""
-        form = CommentForm(
-            article=article,
-            initial={"parent": reply_target(threads, replyto), "shown_at": shown_at},
+        parent = reply_target(threads, replyto)
+
+        def shared_form():
+            form = CommentForm(article=article, initial={"parent": parent, "shown_at": shown_at})
+            return {"article": article, "form": form, "closes_at": closes_at}
+
+        form_html = drawn_once(
+            "comments/tags/form.html",
+            {
+                "story": (article.pk, article.get_absolute_url()),
+                "parent": (parent.pk, parent.name) if parent else None,
+                "shown_at": shown_at,
+                "closes_at": closes_at,
+            },
+            shared_form,
         )
     return {
         "article": article,
@@ -59,6 +72,7 @@ def comments_for(context, article):
         # it gives back a reader's refused words).
         "reopens": opening.reopens() if opening.state == "paused" else "",
         "form": form,
+        "form_html": form_html,
         "messages": context.get("messages"),
         "request": request,
         "csrf_token": context.get("csrf_token"),
@@ -67,6 +81,24 @@ def comments_for(context, article):
         "token_inline": context.get("comment_form") is not None,
         "notice": context.get("comment_notice"),
     }
+
+
+def latest_threads(article, replyto=""):
+    """CommentQuerySet.latest_threads for the story's page: kept until its comments tag is
+    raised (a comment published, edited or withdrawn: comments/signals.py, moderate()), as
+    the page's copy is. The threads' query was a fifth of an uncached story page (issue 14).
+    With ?replyto= (an old thread shown too) they are read afresh."""
+
+    def read():
+        return article.comments.for_reading().latest_threads(
+            settings.COMMENTS_ON_STORY_PAGE, answering=replyto
+        )
+
+    if replyto or not article.is_public:
+        return read()
+    return cached(
+        f"comment-threads:{article.pk}", read, unbounded=True, tags=[cache_tags.comments(article)]
+    )
 
 
 def reply_target(threads, comment_id):
