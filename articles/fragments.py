@@ -37,19 +37,19 @@ from .querysets import CREDITED
 FRAGMENT_SECONDS = 24 * 60 * 60
 # What a fragment's templates may draw with: a change to any of them is a new set of keys.
 SOURCES = (
-    "templates/includes",
-    "templates/comments/thread.html",
-    # A live story's entries: live/stream.py keys them with this version too.
-    "templates/live",
-    "articles/templatetags/picture_tags.py",
-    "articles/templatetags/seo_tags.py",
-    # What a story page's fragments show of a story (reading time, byline, corrections...).
+    # Every template: fragments include others, and the story page's, the comment form's and
+    # the search form's are drawn from templates of their own.
+    "templates",
+    "articles/templatetags",
+    # What fragments show of a story (reading time, byline, corrections...).
     "articles/models.py",
-    "templates/comments/tags/form.html",
     "images/templatetags/body_image_tags.py",
     "images/body_images.py",
     "images/pictures.py",
     "images/processing.py",
+    # The forms drawn once (comment_tags.comments_for, search.views.search_form_html).
+    "comments/forms.py",
+    "search/views.py",
 )
 
 
@@ -218,28 +218,38 @@ def card_rows(stories):
     return [row(*story, credits[story[0]]) for story in stories]
 
 
-def story_cards(fragments):
-    """render_fragments() of [(template, {"story": card_row(), options})]: each keyed by its
-    row and its section (a renamed section is a new key), a model made only to draw it."""
-    from .furniture import site_furniture
+def card_model(row, sections=None):
+    """A card row as the Article model a template draws: its credited authors attached, its
+    section from the site furniture (`sections`: {pk: section}, else read from it)."""
     from .models import Article
     from .querysets import as_authors
 
-    sections = {section.pk: section for section in site_furniture()["nav_categories"]}
+    if sections is None:
+        sections = _sections()
+    story = Article.from_db(Article.objects.db, row._fields[:-1], row[:-1])
+    story.__dict__[CREDITED] = as_authors(row.credits)
+    if row.category_id in sections:  # Else read when drawn (a section made just now).
+        Article.category.field.set_cached_value(story, sections[row.category_id])
+    return story
 
-    def as_model(context):
-        row = context["story"]
-        story = Article.from_db(Article.objects.db, row._fields[:-1], row[:-1])
-        story.__dict__[CREDITED] = as_authors(row.credits)
-        if row.category_id in sections:  # Else read when drawn (a section made just now).
-            Article.category.field.set_cached_value(story, sections[row.category_id])
-        return {**context, "story": story}
 
+def _sections():
+    from .furniture import site_furniture
+
+    return {section.pk: section for section in site_furniture()["nav_categories"]}
+
+
+def story_cards(fragments):
+    """render_fragments() of [(template, {"story": card_row(), options})]: each keyed by its
+    row and its section (a renamed section is a new key), a model made only to draw it."""
+    sections = _sections()
     keyed = [
         (name, {**context, "section": sections.get(context["story"].category_id)})
         for name, context in fragments
     ]
-    return render_fragments(keyed, prepare=as_model)
+    return render_fragments(
+        keyed, prepare=lambda context: {**context, "story": card_model(context["story"], sections)}
+    )
 
 
 def as_headlines(rows):
@@ -264,8 +274,9 @@ def story_fragments(template_name, stories, **options):
 
 
 def front_page(lead, latest):
-    """The front page's lead and latest stories, one cache read: {"lead", "latest"}."""
-    html = render_fragments(
+    """The front page's lead and latest stories (card rows), one cache read: {"lead",
+    "latest"}."""
+    html = story_cards(
         [("includes/lead_story.html", {"story": lead, "show_category": True})] * bool(lead)
         + [
             (

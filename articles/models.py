@@ -445,7 +445,7 @@ class Article(models.Model):
 
     @property
     def credited_authors(self):
-        """The story's authors in byline order (in lists: querysets.attach_credited_authors,
+        """The story's authors in byline order (in lists: querysets.credits_of,
         or prefetch `bylines__author`)."""
         attached = self.__dict__.get(CREDITED)
         if attached is not None:

@@ -60,7 +60,7 @@ def bylines_prefetch():
 
 # What lists leave out of each story: its text, most of its row.
 LISTING_DEFERRED = ("body", "search_vector")
-# Where attach_credited_authors() leaves a story's authors.
+# Where a story's credited authors are attached (fragments.card_model, attach_topics_and_authors).
 CREDITED = "_credited_authors"
 
 
@@ -101,15 +101,6 @@ def as_authors(credits):
     return [Author.from_db(Author.objects.db, CREDIT_FIELDS, credit) for credit in credits]
 
 
-def attach_credited_authors(stories):
-    """Each of `stories` gets its credited authors (`Article.credited_authors`), in byline
-    order: one plain query of the authors, one model each."""
-    credits = credits_of([story.pk for story in stories])
-    for story in stories:
-        story.__dict__[CREDITED] = as_authors(credits[story.pk])
-    return stories
-
-
 def json_rows(queryset, **fields):
     """A subquery of `queryset`'s rows (grouped on its one value) as comma-joined JSON
     objects of `fields`, for read_json_rows(): related rows inside their story's own query.
@@ -127,7 +118,7 @@ def read_json_rows(text, order):
 
 def attach_topics_and_authors(story):
     """`story` fetched with with_topics_and_authors(): its tags (as taggit's prefetch leaves
-    them) and its credited authors (as attach_credited_authors()), from that same query."""
+    them) and its credited authors, from that same query."""
     from taggit.models import Tag
 
     topics = Tag.objects.none()
@@ -170,7 +161,7 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """For lists of stories: with their section, without the text they do not show (a
         story's body is most of its row). Not with the writer's account: readers are shown
-        bylines (attach_credited_authors), never a sign-in name, and joining auth_user made
+        bylines (credits_of), never a sign-in name, and joining auth_user made
         a User per story on every list."""
         return self.select_related("category").defer(*LISTING_DEFERRED)
 

@@ -1,7 +1,6 @@
 import datetime
 from functools import cache, cached_property
 from itertools import groupby
-from operator import attrgetter
 
 from django.conf import settings
 from django.db.models import Case, When
@@ -14,16 +13,16 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
 from taggit.models import Tag
 
-from pagecache.generations import cached_count
+from pagecache.generations import cached, cached_count
 from pagecache.pages import FREE_TEXT, PAGINATED, reader_page
 
 from . import cache_tags
-from .fragments import Headline, card_rows, headline_blocks, render_fragments
+from .fragments import Headline, card_model, card_rows, headline_blocks, render_fragments
 from .fragments import front_page as front_page_fragments
 from .furniture import months_with_stories, site_furniture
 from .models import Article, Author
 from .pages import render_article_page, report_shown
-from .querysets import attach_credited_authors, attach_topics_and_authors
+from .querysets import attach_topics_and_authors
 
 FRONT_PAGE_LATEST = 6
 FRONT_PAGE_PER_CATEGORY = 4
@@ -31,23 +30,24 @@ FRONT_PAGE_PER_CATEGORY = 4
 
 @reader_page
 def front_page(request):
-    published = Article.objects.published().for_listing()
-    lead, latest = lead_and_latest(published)
+    lead, latest = lead_and_latest()
     # The sections' 160 headlines, each block drawn once per revision of what it shows (the
     # lead, shown above, is left out of its section's).
     below = section_blocks(lead)
     report_shown(request, [lead, *latest, *below["stories"]])
     cache_tags.carries(request, cache_tags.FRONT)
+    html = front_page_fragments(lead, latest)
     return render(
         request,
         "articles/front_page.html",
         {
-            "lead": lead,
+            # A model: the live lead's key events (live/) draw from it.
+            "lead": card_model(lead) if lead else None,
             "latest": latest,
             "sections": below["blocks"],
             "section_stories": [story.pk for story in below["stories"]],
-            # Drawn once per revision of what they show, one cache read for all.
-            "front": front_page_fragments(lead, latest),
+            # Drawn once per revision of what they show, one cache read.
+            "front": html,
         },
     )
 
@@ -56,23 +56,34 @@ def section_blocks(lead):
     """{"blocks": each section's block of its newest headlines, drawn, in navigation order;
     "stories": the stories they show, as rows with `pk`, `published_at` and `updated_at`}.
 
-    160 headlines, read as rows rather than models: a block is drawn (and its stories made
-    into models) only when its rows are new (fragments.headline_blocks)."""
-    headlines = (
-        # One more than shown, in case the lead is one; only what their blocks show.
-        Article.objects.published()
-        .latest_per_category(FRONT_PAGE_PER_CATEGORY + 1)
-        .values_list(*Headline._fields)
+    Which stories they are (a window over every section: the page's costliest query) changes
+    only with what raises the generation, so it is chosen once per generation; the 160
+    headlines are read fresh by id, as rows rather than models (an edited headline shows at
+    once): a block is drawn (and its stories made into models) only when its rows are new
+    (fragments.headline_blocks)."""
+    chosen = cached(
+        "front:sections",
+        lambda: list(
+            # One more than shown, in case the lead is one.
+            Article.objects.published()
+            .latest_per_category(FRONT_PAGE_PER_CATEGORY + 1)
+            .values_list("pk", flat=True)
+        ),
     )
-    lead_pk = lead.pk if lead else None
-    per_category = {
-        category_id: [row for row in rows if row.id != lead_pk][:FRONT_PAGE_PER_CATEGORY]
-        for category_id, rows in groupby(
-            map(Headline._make, headlines), key=attrgetter("category_id")
+    found = {
+        row.id: row
+        for row in map(
+            Headline._make,
+            Article.objects.published().filter(pk__in=chosen).values_list(*Headline._fields),
         )
     }
+    lead_pk = lead.pk if lead else None
+    per_category = {}
+    for pk in chosen:
+        if pk in found and pk != lead_pk:
+            per_category.setdefault(found[pk].category_id, []).append(found[pk])
     sections = [
-        (category, per_category[category.pk])
+        (category, per_category[category.pk][:FRONT_PAGE_PER_CATEGORY])
         for category in site_furniture()["nav_categories"]
         if per_category.get(category.pk)
     ]
@@ -82,20 +93,32 @@ def section_blocks(lead):
     }
 
 
-def lead_and_latest(published):
-    """The lead story (the newest featured one, else the newest) and the latest others, with
-    their credited authors, in one query and one for the authors."""
-    featured = published.filter(is_featured=True).values("pk")[:1]
-    newest = published.values("pk")[: FRONT_PAGE_LATEST + 1]
-    stories = attach_credited_authors(
-        list(
-            published.in_any_of(featured, newest).annotate(
-                is_lead=Case(When(pk__in=featured, then=True), default=False)
-            )
+def lead_and_latest():
+    """The lead story (the newest featured one, else the newest) and the latest others, as
+    card rows (fragments.card_rows).
+
+    Which they are changes only with what raises the generation (publishing, a story taken
+    down, the lead slot given to another), so they are chosen once per generation, and read
+    fresh by id: an edited headline shows at once."""
+
+    def choose():
+        published = Article.objects.published()
+        featured = published.filter(is_featured=True).values("pk")[:1]
+        newest = published.values("pk")[: FRONT_PAGE_LATEST + 1]
+        stories = list(
+            published.in_any_of(featured, newest)
+            .annotate(is_lead=Case(When(pk__in=featured, then=True), default=False))
+            .values_list("pk", "is_lead")
         )
-    )
-    lead = next((story for story in stories if story.is_lead), stories[0] if stories else None)
-    return lead, [story for story in stories if story != lead][:FRONT_PAGE_LATEST]
+        lead = next((pk for pk, is_lead in stories if is_lead), stories[0][0] if stories else None)
+        return [lead, [pk for pk, _ in stories if pk != lead][:FRONT_PAGE_LATEST]]
+
+    lead_pk, latest_pks = cached("front:lead-and-latest", choose)
+    found = {
+        row.pk: row
+        for row in card_rows(Article.objects.published().filter(pk__in=[lead_pk, *latest_pks]))
+    }
+    return found.get(lead_pk), [found[pk] for pk in latest_pks if pk in found]
 
 
 def fetch_bylines(context, name="articles"):

@@ -28,10 +28,12 @@ from django.db.models import Case, F, Q, TextField, Value, When
 from django.db.models.functions import MD5, Concat
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles import cache_tags
+from articles.fragments import drawn_once
 from articles.furniture import site_furniture
 from articles.models import Article, Author, Category
 from articles.querysets import StripTags, search_config
@@ -290,7 +292,12 @@ def search(request):
     query = form.cleaned_data.get("q", "")
     # The page's canonical address keeps what chooses the results (seo_tags.page_url).
     canonical_query = {name: data.get(name, "") for name in form.fields}
-    context = {"form": form, "query": query, "canonical_query": canonical_query}
+    context = {
+        "form": form,
+        "form_html": search_form_html(form),
+        "query": query,
+        "canonical_query": canonical_query,
+    }
     cache_tags.carries(request, cache_tags.ANY_STORY)
     if query:
         stories = form.filter(Article.objects.published().for_listing())
@@ -314,6 +321,19 @@ def search(request):
         if postgres and paginator.count < FEW_RESULTS:
             context["suggestion"], context["similar"] = suggest(stories, query)
     return render(request, "search/search.html", context)
+
+
+def search_form_html(form):
+    """The form, drawn once per generation (its options: kept_choices) and what was asked of
+    it: Django's form templates were a fifth of a search page (bench/RESULTS.md, issue 14).
+    What it shows (values, errors) follows from those two."""
+    generation = current_generation()
+    if generation is None:  # The cache is away: nothing is kept.
+        return render_to_string("search/form.html", {"form": form})
+    asked = tuple((name, tuple(form.data.getlist(name))) for name in form.fields)
+    return drawn_once(
+        "search/form.html", {"options": generation, "asked": asked}, lambda: {"form": form}
+    )
 
 
 def page_of_results(results, page, criteria):
