@@ -113,14 +113,30 @@ def tag_key(tag):
 
 
 def _raise_tags(tags, stale_ok=True, tell_cdn=False):
+    _forget_request_scope()
     for tag in tags:
         _raise(tag_key(tag), stale_ok)
     if tell_cdn:
         purge(tags, hard=not stale_ok)
 
 
-# Within one request (one_generation_per_request()): {"generation": …} once read.
+# Within one request (one_generation_per_request()): {"generation": …, "tags": {tag: number}}
+# once read.
 _request_scope = ContextVar("pagecache_request_scope", default=None)
+# Tags that nearly every page reads the number of (register_common_tags): read with the
+# generation, in the same round trip.
+_common_tags = []
+
+
+def register_common_tags(*tags):
+    """Tell the page cache that most pages read the numbers of `tags` (request_tag_versions):
+    they are read with the generation, in one round trip. Call it from an AppConfig.ready()."""
+    _common_tags.extend(tag for tag in tags if tag not in _common_tags)
+
+
+def generation_keys():
+    """What current_generation() reads: the generation, its state and the common tags."""
+    return [GENERATION_KEY, STATE_KEY, *map(tag_key, _common_tags)]
 
 
 @contextmanager
@@ -135,10 +151,15 @@ def one_generation_per_request():
         _request_scope.reset(token)
 
 
-def _raise_generation(stale_ok=True, tell_cdn=False):
+def _forget_request_scope():
+    """A raise by this process: what the request read before it is read again."""
     scope = _request_scope.get()
     if scope is not None:
         scope.clear()
+
+
+def _raise_generation(stale_ok=True, tell_cdn=False):
+    _forget_request_scope()
     _raise(GENERATION_KEY, stale_ok)
     if tell_cdn:
         purge([SITE_TAG], hard=not stale_ok)
@@ -149,6 +170,20 @@ def tag_versions(tags):
     one cache read."""
     found = cache.get_many([tag_key(tag) for tag in tags])
     return {tag: found.get(tag_key(tag)) for tag in tags}
+
+
+def request_tag_versions(tags):
+    """tag_versions(tags), read once per request (one_generation_per_request()), the common
+    tags with the generation: for what a page reads under them (cached(), "Most read"). The
+    page cache's own checks read them afresh."""
+    scope = _request_scope.get()
+    known = scope.get("tags") if scope else None
+    if known is None or not all(tag in known for tag in tags):
+        versions = tag_versions(tags)
+        if scope is not None and "generation" in scope:
+            scope.setdefault("tags", {}).update(versions)
+        return versions
+    return {tag: known[tag] for tag in tags}
 
 
 def tag_versions_before(tags, moment):
@@ -206,7 +241,11 @@ def changed_since(key, old, new):
 def content_generation():
     """The number any change readers could see raises (one cache read, no query), whether or
     not a moment registered with register_expiry has passed since: the key of what does not
-    change by the clock, or follows the clock itself, such as the "Most read" lists."""
+    change by the clock, or follows the clock itself, such as the "Most read" lists. Within a
+    request, the one current_generation() read."""
+    scope = _request_scope.get()
+    if scope and "content" in scope:
+        return scope["content"]
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         # A new number, never an old one: pages cached before an eviction must not match.
@@ -217,19 +256,24 @@ def content_generation():
 
 def current_generation(found=None):
     """The generation a page is cached under, from two small values in the cache. `found`:
-    those values ({GENERATION_KEY: …, STATE_KEY: …}), when the caller has already read them."""
+    what generation_keys() names, as cache.get_many() gave it, when the caller has already
+    read it."""
     scope = _request_scope.get()
     if found is None and scope:
         return scope["generation"]
+    if found is None:
+        found = cache.get_many(generation_keys())
     generation = _current_generation(found)
     if scope is not None and generation is not None:
         scope["generation"] = generation
+        if found.get(GENERATION_KEY) == generation:  # Not raised just now (_start_generation).
+            scope["content"] = generation
+            # `found` holds what generation_keys() names: a tag not found was never raised.
+            scope["tags"] = {tag: found.get(tag_key(tag)) for tag in _common_tags}
     return generation
 
 
 def _current_generation(found):
-    if found is None:
-        found = cache.get_many([GENERATION_KEY, STATE_KEY])
     generation, state = found.get(GENERATION_KEY), found.get(STATE_KEY)
     if generation is not None and state is not None and state[0] == generation:
         good_until = state[1]
@@ -270,6 +314,15 @@ def _kept_key(name, generation):
 def keep(name, value, generation):
     """Keep `value` as `name` under `generation` (what cached(name, …) reads while it lasts)."""
     cache.set(_kept_key(name, generation), value, GENERATION_DATA_SECONDS)
+    _kept_in_process.pop(_kept_key(name, generation), None)
+
+
+# This process's copies of what cached() read lately: a key names its generation (and tags'
+# numbers), so a copy never goes out of date; it spares a cache read and the unpickling on
+# every page (the furniture's, the front page's choice, a story's read-next...). Bounded:
+# when full it starts again. Callers must not change what they are given.
+IN_PROCESS_KEPT = 2000
+_kept_in_process = {}
 
 
 def cached(name, compute, *, unbounded=False, tags=()):
@@ -280,14 +333,22 @@ def cached(name, compute, *, unbounded=False, tags=()):
     copies, where a flood of them can only evict pages. `tags`: recomputed when one of them is
     raised too (one more cache read). compute() must not return None.
     """
+    generation = current_generation()  # First: it reads the common tags' numbers too.
     if tags:
-        name = f"{name}:{sorted(tag_versions(tags).items())}"
-    key = _kept_key(name, current_generation())
+        name = f"{name}:{sorted(request_tag_versions(tags).items())}"
+    key = _kept_key(name, generation)
+    value = _kept_in_process.get(key)
+    if value is not None:
+        return value
     store = pages_cache() if unbounded else cache
     value = store.get(key)
     if value is None:
         value = compute()
         store.set(key, value, GENERATION_DATA_SECONDS)
+    if generation is not None:  # None: the cache is away; nothing is kept.
+        if len(_kept_in_process) >= IN_PROCESS_KEPT:
+            _kept_in_process.clear()
+        _kept_in_process[key] = value
     return value
 
 

@@ -63,9 +63,9 @@ from django.utils.regex_helper import _lazy_re_compile
 from .generations import (
     GENERATION_KEY,
     SITE_TAG,
-    STATE_KEY,
     changed_since,
     current_generation,
+    generation_keys,
     one_generation_per_request,
     pages_cache,
     tag_key,
@@ -110,7 +110,7 @@ class Copy(NamedTuple):
 
 def _cached_copy(request):
     """(key, generation, copy or None) of the request's page in the cache."""
-    found = cache.get_many([GENERATION_KEY, STATE_KEY])
+    found = cache.get_many(generation_keys())
     key = page_key(request)
     return key, current_generation(found), pages_cache().get(key)
 

@@ -17,4 +17,4 @@ def most_read(context):
     lists = most_read_lists()
     shown = {story["pk"] for stories in lists.values() for story in stories}
     tag(context.get("request"), *(cache_tags.headline_id(pk) for pk in shown))
-    return lists
+    return {**lists}  # A copy: the tag adds to it, and the lists are shared (counts.py).
