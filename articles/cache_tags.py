@@ -55,7 +55,11 @@ def author(person):
 
 def comments(article):
     """The story's comments: its page and its comments pages carry it."""
-    return f"comments-{article.pk}"
+    return comments_id(article.pk)
+
+
+def comments_id(pk):
+    return f"comments-{pk}"
 
 
 def shows_stories(request, stories):

@@ -4,7 +4,7 @@ through it too, so the two can never differ."""
 
 from django.template.response import TemplateResponse
 
-from pagecache.generations import cached
+from pagecache.generations import cached, request_tag_versions
 from pagecache.pages import last_modified
 
 from . import cache_tags
@@ -13,6 +13,34 @@ from .furniture import site_furniture
 from .models import Article
 
 RELATED_STORIES = 4
+
+
+def public_story(slug, stories):
+    """The public story at `slug`, as `stories()` (a queryset) reads it with its tags and
+    credited authors, or None: kept until it changes, as the pages showing it are.
+
+    Which story an address names is kept under the generation (a story published or taken
+    down raises it; a new address by an edit in place is checked below, an unknown one never
+    kept); the story itself under the generation and its own tag, which every change of it
+    raises (an edit in place, a live update; its tags, bylines and corrections raise the
+    generation). Reading and building its query was most of what was left of an uncached
+    story page (bench/RESULTS.md, issue 14)."""
+    from .querysets import attach_topics_and_authors
+
+    def find():
+        return Article.objects.published().filter(slug=slug).values_list("pk", flat=True).first()
+
+    def read():
+        story = stories().published().filter(pk=pk).first()
+        return attach_topics_and_authors(story) if story else None
+
+    pk = cached(f"story-at:{slug}", find, unbounded=True)
+    if pk is None:
+        return None
+    # With its comments' tag, which the page reads next: one cache read for both.
+    request_tag_versions([cache_tags.story_id(pk), cache_tags.comments_id(pk)])
+    story = cached(f"story:{pk}", read, unbounded=True, tags=[cache_tags.story_id(pk)])
+    return story if story is not None and story.slug == slug else None
 
 
 def render_article_page(request, article, status=200, **context):
@@ -80,10 +108,10 @@ def read_next(article):
 
     Which stories they are changes only with what raises the generation (a story published,
     taken down, moved to another section or given other tags); an edit in place raises only
-    the edited story's tag. So for a public story the choice (ids and order: the costliest query
-    of the page) is kept under the generation, and the stories themselves are read fresh by
-    their ids, as rows, so an edited headline shows at once. Kept with the page copies: there
-    are as many as stories readers open."""
+    the edited story's tags. So for a public story the choice (ids and order: the costliest
+    query of the page) is kept under the generation, and the stories themselves are read by
+    their ids, as rows, kept until any story is edited (ANY_STORY), so an edited headline shows
+    at once. Kept with the page copies: there are as many as stories readers open."""
 
     fetched = []
 
@@ -103,17 +131,23 @@ def read_next(article):
     chosen = cached(f"read-next:{article.pk}", choose, unbounded=True)
     if fetched:  # Chosen just now, in the same query: nothing more to read.
         return fetched
-    found = {
-        row.id: row
-        for row in map(
-            Headline._make,
-            Article.objects.published()
-            .filter(pk__in=[pk for pk, _ in chosen])
-            .values_list(*Headline._fields),
-        )
-    }
-    # Not gone since (a takedown raises the generation anyway).
-    return [(found[pk], neighbour) for pk, neighbour in chosen if pk in found]
+
+    def read():
+        found = {
+            row.id: row
+            for row in map(
+                Headline._make,
+                Article.objects.published()
+                .filter(pk__in=[pk for pk, _ in chosen])
+                .values_list(*Headline._fields),
+            )
+        }
+        # Not gone since (a takedown raises the generation anyway).
+        return [(found[pk], neighbour) for pk, neighbour in chosen if pk in found]
+
+    # What they show (headline, address, date) changes only with an edit in place, which
+    # raises ANY_STORY.
+    return cached(f"read-next-rows:{article.pk}", read, unbounded=True, tags=[cache_tags.ANY_STORY])
 
 
 def report_shown(request, stories, *moments):

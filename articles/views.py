@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
@@ -17,11 +18,18 @@ from pagecache.generations import cached, cached_count
 from pagecache.pages import FREE_TEXT, PAGINATED, reader_page
 
 from . import cache_tags
-from .fragments import Headline, card_model, card_rows, headline_blocks, render_fragments
+from .fragments import (
+    Headline,
+    card_model,
+    card_rows,
+    headline_blocks,
+    render_fragments,
+    templates_version,
+)
 from .fragments import front_page as front_page_fragments
 from .furniture import months_with_stories, site_furniture
 from .models import Article, Author
-from .pages import render_article_page, report_shown
+from .pages import public_story, render_article_page, report_shown
 from .querysets import attach_topics_and_authors
 
 FRONT_PAGE_LATEST = 6
@@ -57,40 +65,40 @@ def section_blocks(lead):
     "stories": the stories they show, as rows with `pk`, `published_at` and `updated_at`}.
 
     Which stories they are (a window over every section: the page's costliest query) changes
-    only with what raises the generation, so it is chosen once per generation; the 160
-    headlines are read fresh by id, as rows rather than models (an edited headline shows at
-    once): a block is drawn (and its stories made into models) only when its rows are new
-    (fragments.headline_blocks)."""
-    chosen = cached(
-        "front:sections",
-        lambda: list(
+    only with what raises the generation, and what the blocks show of them (headline, address,
+    date) only with an edit in place, which raises ANY_STORY: so the blocks are drawn once per
+    generation and number of ANY_STORY (and lead, left out of its section's block), and kept.
+    Drawing them anew still draws only the blocks whose rows changed (headline_blocks)."""
+    lead_pk = lead.pk if lead else None
+
+    def draw():
+        headlines = map(
+            Headline._make,
             # One more than shown, in case the lead is one.
             Article.objects.published()
             .latest_per_category(FRONT_PAGE_PER_CATEGORY + 1)
-            .values_list("pk", flat=True)
-        ),
-    )
-    found = {
-        row.id: row
-        for row in map(
-            Headline._make,
-            Article.objects.published().filter(pk__in=chosen).values_list(*Headline._fields),
+            .values_list(*Headline._fields),
         )
-    }
-    lead_pk = lead.pk if lead else None
-    per_category = {}
-    for pk in chosen:
-        if pk in found and pk != lead_pk:
-            per_category.setdefault(found[pk].category_id, []).append(found[pk])
-    sections = [
-        (category, per_category[category.pk][:FRONT_PAGE_PER_CATEGORY])
-        for category in site_furniture()["nav_categories"]
-        if per_category.get(category.pk)
-    ]
-    return {
-        "blocks": headline_blocks("includes/section_block.html", sections),
-        "stories": [row for _, shown in sections for row in shown],
-    }
+        per_category = {}
+        for row in headlines:
+            if row.id != lead_pk:
+                per_category.setdefault(row.category_id, []).append(row)
+        sections = [
+            (category, per_category[category.pk][:FRONT_PAGE_PER_CATEGORY])
+            for category in site_furniture()["nav_categories"]
+            if per_category.get(category.pk)
+        ]
+        return {
+            "blocks": [
+                str(block) for block in headline_blocks("includes/section_block.html", sections)
+            ],
+            "stories": [row for _, shown in sections for row in shown],
+        }
+
+    kept = cached(
+        f"front:sections:{templates_version()}:{lead_pk}", draw, tags=[cache_tags.ANY_STORY]
+    )
+    return {"blocks": [mark_safe(block) for block in kept["blocks"]], "stories": kept["stories"]}
 
 
 def lead_and_latest():
@@ -155,7 +163,12 @@ class ArticleDetail(DetailView):
         return articles.published()
 
     def get_object(self, queryset=None):
-        """The story, with its section, corrections, tags and credited authors: one query."""
+        """The story, with its section, corrections, tags and credited authors: one query,
+        or none for a reader (pages.public_story)."""
+        if queryset is None and not self.request.user.is_staff:
+            story = public_story(self.kwargs["slug"], story_page_queryset)
+            if story is not None:
+                return story
         return attach_topics_and_authors(super().get_object(queryset))
 
     def get(self, request, *args, **kwargs):
@@ -198,9 +211,16 @@ class CountedList:
     """A list of stories whose length is counted once per content generation: a busy tag's
     16,000 stories take longer to count than the page takes to render."""
 
+    def get_allow_empty(self):
+        """Always, for ListView: it would ask the database whether the list is empty on every
+        page; get_paginator() answers from the kept count."""
+        return True
+
     def get_paginator(self, queryset, *args, **kwargs):
         paginator = super().get_paginator(queryset, *args, **kwargs)
         paginator.count = cached_count(f"{type(self).__name__}:{self.kwargs['slug']}", queryset)
+        if not paginator.count and not self.allow_empty:
+            raise Http404("No stories here.")
         return paginator
 
 
@@ -214,7 +234,11 @@ class AuthorArticleList(CountedList, ListView):
     allow_empty = False
 
     def get_queryset(self):
-        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        # Authors are shown to readers: any change of one raises the generation.
+        slug = self.kwargs["slug"]
+        self.author = cached(f"author:{slug}", lambda: Author.objects.filter(slug=slug).first())
+        if self.author is None:
+            raise Http404("No such author.")
         return Article.objects.published().for_listing().filter(bylines__author=self.author)
 
     def get_context_data(self, **kwargs):
@@ -254,7 +278,11 @@ class TagArticleList(CountedList, ListView):
     allow_empty = False
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        # A tag renamed or put on a story raises the generation: kept under it.
+        slug = self.kwargs["slug"]
+        self.tag = cached(f"topic:{slug}", lambda: Tag.objects.filter(slug=slug).first())
+        if self.tag is None:
+            raise Http404("No such topic.")
         return Article.objects.published().for_listing().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
