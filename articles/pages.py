@@ -129,8 +129,6 @@ def read_next(article):
     if not article.is_public:  # A draft shown to its staff: its edits raise no generation.
         return as_rows(Article.objects.published().for_listing().around(article, RELATED_STORIES))
     chosen = cached(f"read-next:{article.pk}", choose, unbounded=True)
-    if fetched:  # Chosen just now, in the same query: nothing more to read.
-        return fetched
 
     def read():
         found = {
@@ -146,8 +144,13 @@ def read_next(article):
         return [(found[pk], neighbour) for pk, neighbour in chosen if pk in found]
 
     # What they show (headline, address, date) changes only with an edit in place, which
-    # raises ANY_STORY.
-    return cached(f"read-next-rows:{article.pk}", read, unbounded=True, tags=[cache_tags.ANY_STORY])
+    # raises ANY_STORY. Chosen just now: read in the same query.
+    return cached(
+        f"read-next-rows:{article.pk}",
+        lambda: fetched or read(),
+        unbounded=True,
+        tags=[cache_tags.ANY_STORY],
+    )
 
 
 def report_shown(request, stories, *moments):

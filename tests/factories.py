@@ -1,9 +1,12 @@
 """Small factories, one per model: each makes a valid object and takes overrides."""
 
+import html
 import importlib
 import io
 import itertools
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -132,3 +135,32 @@ def make_subscriber(newsletter, email="reader@example.com", **fields):
     subscriber = Subscriber.objects.create(email=email, confirmed_at=timezone.now(), **fields)
     subscriber.newsletters.add(newsletter)
     return subscriber
+
+
+class SearchResult(NamedTuple):
+    """A search result as a reader sees it on the page."""
+
+    title: str
+    snippet: str  # As drawn: HTML, with <mark> around the matches.
+    published_at: datetime
+
+
+SEARCH_RESULT = re.compile(
+    r'<article class="card">.*?<h3 class="card__title"><a href="[^"]*">(?P<title>.*?)</a></h3>'
+    r'\s*(?:<p class="card__standfirst">(?P<snippet>.*?)</p>)?'
+    r'\s*<p class="meta"><time datetime="(?P<at>[^"]+)"',
+    re.DOTALL,
+)
+
+
+def search_results(response):
+    """The results a search page shows, in order, read from its HTML."""
+    shown = response.text.partition('class="search-results"')[2]
+    return [
+        SearchResult(
+            html.unescape(found["title"]),
+            found["snippet"] or "",
+            datetime.fromisoformat(found["at"]),
+        )
+        for found in SEARCH_RESULT.finditer(shown)
+    ]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from articles.models import About, Article, Author, Byline
 from search.views import parse_reader_date, simple_search
 
-from .factories import image_upload, make_article, make_category
+from .factories import image_upload, make_article, make_category, search_results
 
 pytestmark = pytest.mark.django_db
 
@@ -253,7 +253,7 @@ def test_date_filters_take_and_show_the_sites_date_format(client):
 
     response = client.get("/search/", {"q": "tungsten", "date_from": "10 November 2026"})
 
-    assert [story.title for story in response.context["results"]] == ["Tungsten late"]
+    assert [found.title for found in search_results(response)] == ["Tungsten late"]
     assert 'type="text" name="date_from" value="10 November 2026"' in response.text
     assert "e.g. 6 December 2026" in response.text
     assert 'type="date"' not in response.text

@@ -22,6 +22,7 @@ from articles.models import Article, Author, Byline
 from search.views import SearchForm, highlight
 
 from .factories import make_article, make_category
+from .factories import search_results as results
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def search(client, q="", **params):
 
 
 def titles(response):
-    return [story.title for story in response.context["results"]]
+    return [found.title for found in results(response)]
 
 
 # --- What both databases do ---------------------------------------------------------------
@@ -205,8 +206,8 @@ def test_pagination_keeps_the_query_and_filters(client, settings):
     first = search(client, "tungsten", category=section.slug)
     second = search(client, "tungsten", category=section.slug, page=2)
 
-    assert len(first.context["results"]) == settings.ARTICLES_PER_PAGE == 20
-    assert len(second.context["results"]) == 5
+    assert len(results(first)) == settings.ARTICLES_PER_PAGE == 20
+    assert len(results(second)) == 5
     assert "25 results for “tungsten”" in first.text
     query = f"?q=tungsten&amp;category={section.slug}"
     assert f'rel="next" href="{query}&amp;page=2"' in first.text
@@ -381,7 +382,7 @@ def test_the_newer_story_wins_a_tie(client, postgres):
     make_article(title="Tungsten news", published_at=timezone.now() - timedelta(days=2))
     make_article(title="Tungsten news ", published_at=timezone.now() - timedelta(days=1))
 
-    stories = search(client, "tungsten").context["results"]
+    stories = results(search(client, "tungsten"))
 
     assert stories[0].published_at > stories[1].published_at
 
@@ -406,7 +407,7 @@ def test_snippet_highlights_the_matches(client, postgres):
         body="<p>The <strong>tungsten</strong> mine near Almaty reopens &amp; hires.</p>",
     )
 
-    story = search(client, "tungsten").context["results"][0]
+    story = results(search(client, "tungsten"))[0]
 
     assert "<mark>tungsten</mark> mine near Almaty reopens &amp; hires" in story.snippet
     assert "<strong>" not in story.snippet
@@ -421,7 +422,7 @@ def test_snippets_escape_html_from_the_story(client, postgres):
 
     response = search(client, "tungsten")
 
-    snippet = response.context["results"][0].snippet
+    snippet = results(response)[0].snippet
     assert "<img" not in snippet and "<b>" not in snippet and "<script>" not in snippet
     assert "&lt;script&gt;<mark>tungsten</mark>&lt;/script&gt;" in snippet
     assert snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
@@ -541,7 +542,7 @@ def test_sqlite_search_is_newest_first_with_the_standfirst_as_snippet(client, sq
     response = search(client, "TUNGSTEN")
 
     assert titles(response) == ["New tungsten story", "Old tungsten story"]
-    assert [story.snippet for story in response.context["results"]] == [
+    assert [story.snippet for story in results(response)] == [
         "Just in.",
         "From the archive.",
     ]
@@ -641,10 +642,10 @@ def test_the_filters_follow_a_new_author_and_section_at_once(client, settings):
 def test_a_kept_snippet_follows_an_edited_story(client, settings, postgres):
     settings.PAGE_CACHE_SECONDS = 0
     story = make_article(title="Harbour", standfirst="", body="<p>The tungsten mine opens.</p>")
-    assert "mine opens" in search(client, "tungsten").context["results"][0].snippet
+    assert "mine opens" in results(search(client, "tungsten"))[0].snippet
 
     story.body = "<p>The tungsten mine closes for winter.</p>"
     story.save()
 
-    snippet = search(client, "tungsten").context["results"][0].snippet
+    snippet = results(search(client, "tungsten"))[0].snippet
     assert "closes for winter" in snippet and "opens" not in snippet
