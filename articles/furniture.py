@@ -91,10 +91,18 @@ def _draw(furniture):
     }
 
 
-def months_with_stories():
+def months_with_stories(revised=False):
     """ArticleQuerySet.month_counts() of the published stories: grouping the whole archive by
-    month is the archive pages' and the sitemaps' one costly query, so it is kept under the
-    generation like the furniture."""
-    # An edit in place moves a month's newest revision (the sitemaps' dates): ANY_STORY.
-    months = Article.objects.published().month_counts()
-    return cached("months", lambda: list(months), tags=[cache_tags.ANY_STORY])
+    month is the archive pages' and the sitemaps' one costly query (70 ms on the bench), so it
+    is kept under the generation like the furniture. `revised`: with each month's newest
+    revision too (the sitemaps' dates, the archive's Last-Modified), which an edit in place
+    moves (ANY_STORY): read apart, so that an edit does not count the whole archive again
+    for every archive page (bench/RESULTS.md, issue 14)."""
+    published = Article.objects.published()
+    months = cached("months", lambda: list(published.month_counts()))
+    if not revised:
+        return months
+    revisions = cached(
+        "months-revised", lambda: dict(published.month_revisions()), tags=[cache_tags.ANY_STORY]
+    )
+    return [{**row, "revised": revisions.get(row["month"])} for row in months]

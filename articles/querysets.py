@@ -349,19 +349,30 @@ class ArticleQuerySet(models.QuerySet):
         return ranked.filter(rank__lte=per_category).order_by("category_id", "rank")
 
     def month_counts(self):
-        """{"month", "count", "published", "revised", "corrected"} per month, newest first:
-        how many stories it has (for the archives) and its newest publication, revision and
-        correction (for the sitemaps)."""
+        """{"month", "count", "published", "corrected"} per month, newest first: how many
+        stories it has (for the archives) and its newest publication and correction (for the
+        sitemaps). Its newest revision: month_revisions()."""
         return (
             self.annotate(month=TruncMonth("published_at"))
             .values("month")
             .annotate(
                 count=Count("id", distinct=True),
                 published=Max("published_at"),
-                revised=Max("revised_at"),
                 corrected=Max("corrections__created_at"),
             )
             .order_by("-month")
+        )
+
+    def month_revisions(self):
+        """(month, its newest revision) of the months with a revised story: apart from
+        month_counts(), as an edit in place moves it and nothing else of a month."""
+        return (
+            self.filter(revised_at__isnull=False)
+            .annotate(month=TruncMonth("published_at"))
+            .values("month")
+            .annotate(revised=Max("revised_at"))
+            .values_list("month", "revised")
+            .order_by()
         )
 
     def update_search_vector(self):

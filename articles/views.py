@@ -362,7 +362,7 @@ class ArticleArchive(TemplateView):
     template_name = "articles/article_archive.html"
 
     def get_context_data(self, **kwargs):
-        months = months_with_stories()
+        months = months_with_stories(revised=True)
         years = tuple(
             (year, tuple((row["month"], row["count"]) for row in group))
             for year, group in groupby(months, key=lambda row: row["month"].year)

@@ -13,6 +13,7 @@ import difflib
 import hashlib
 import html
 import re
+import time
 from typing import NamedTuple
 
 from django import forms
@@ -38,7 +39,13 @@ from articles.fragments import drawn_once, render_fragments
 from articles.furniture import site_furniture
 from articles.models import Article, Author, Category
 from articles.querysets import StripTags, search_config
-from pagecache.generations import cached, cached_count, current_generation, pages_cache
+from pagecache.generations import (
+    GENERATION_DATA_SECONDS,
+    cached,
+    current_generation,
+    pages_cache,
+    request_tag_versions,
+)
 from pagecache.pages import FREE_TEXT, reader_page
 
 MAX_QUERY_LENGTH = 200
@@ -307,8 +314,7 @@ def search(request):
         paginator = Paginator(results, settings.ARTICLES_PER_PAGE)
         # Counting every match of a common word costs more than ranking a page of them.
         criteria = sorted((key, value) for key, value in data.items() if key != "page")
-        # An edited story may match now, or no longer: its edit raises ANY_STORY.
-        paginator.count = cached_count(f"search:{criteria}", results, [cache_tags.ANY_STORY])
+        paginator.count = followed(f"search:{criteria}", results.count)
         try:
             page = paginator.page(data.get("page") or 1)
         except InvalidPage:
@@ -336,24 +342,62 @@ def search_form_html(form):
     )
 
 
+def followed(name, compute):
+    """compute() (the number of matches, a page of their ids), kept under the generation (a
+    story published or taken down raises it: followed at once) and made again after an edit
+    in place (ANY_STORY: an edited story may match now, or no longer) at most once every
+    PAGE_CACHE_STALE_SECONDS, the bound within which the site shows edits.
+
+    Ranking every match of a common word costs PostgreSQL ~80 ms (each match's vector read
+    from TOAST); ranking again after every save, every 3 s in a busy newsroom, was most of what
+    an edit cost the site (bench/RESULTS.md, issue 14). The stories themselves, and their
+    snippets, are always read fresh: an edited headline shows at once."""
+    generation = current_generation()
+    if generation is None:  # The cache is away: nothing is kept.
+        return compute()
+    edits = request_tag_versions([cache_tags.ANY_STORY])[cache_tags.ANY_STORY]
+    key = f"search:kept:{generation}:{hashlib.sha256(name.encode()).hexdigest()}"
+    now = time.time()
+
+    def usable(kept):
+        return kept is not None and (
+            kept[1] == edits or now - kept[2] < settings.PAGE_CACHE_STALE_SECONDS
+        )
+
+    # This process's copy first (no round trip), then the one all processes share.
+    kept = _followed_in_process.get(key)
+    if not usable(kept):
+        kept = pages_cache().get(key)
+        if not usable(kept):
+            kept = (compute(), edits, now)
+            pages_cache().set(key, kept, GENERATION_DATA_SECONDS)
+        if len(_followed_in_process) >= FOLLOWED_IN_PROCESS:
+            _followed_in_process.clear()
+        _followed_in_process[key] = kept
+    return kept[0]
+
+
+# This process's copies of followed() values, {key: (value, ANY_STORY's number, made at)}.
+FOLLOWED_IN_PROCESS = 1000
+_followed_in_process = {}
+
+
 def page_of_results(results, page, criteria):
     """The stories of `page` of `results`, in their order (snippets: snippets()).
 
     Ranking every match of a common word is what a search costs: PostgreSQL reads each match's
     search vector (stored apart from its row, in TOAST) to rank it, 75 ms for the 12,000
     stories that say "pipeline" on the bench, where fetching twenty stories by id takes 1 ms.
-    Which stories make a page changes only when a story changes (ANY_STORY, raised by every
-    edit, as for the count), so their ids are kept like the count, and the stories themselves,
-    with their snippets, are read fresh by id: an edited headline shows at once."""
+    Which stories make a page changes only when a story changes, so their ids are kept like
+    the count (followed()), and the stories themselves, with their snippets, are read fresh by
+    id: an edited headline shows at once."""
     per_page = page.paginator.per_page
     start = (page.number - 1) * per_page
 
     def choose():
         return list(results.values_list("pk", flat=True)[start : start + per_page])
 
-    ids = cached(
-        f"search-page:{criteria}:{page.number}", choose, unbounded=True, tags=[cache_tags.ANY_STORY]
-    )
+    ids = followed(f"search-page:{criteria}:{page.number}", choose)
     found = {}
     if ids:
         # What the snippet is drawn from, as a digest (snippets()).

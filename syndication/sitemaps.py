@@ -194,7 +194,7 @@ def index_stats():
 def sections(stats=None):
     """Every sitemap of the index by name, the <section> of its address; with `stats`
     (index_stats()) the fixed sections need no query to be listed in the index."""
-    months = months_with_stories()
+    months = months_with_stories(revised=True)
     stats = stats or {}
     latest = stats.get("latest")
     news_latest = [stats.get(date) for date in ("news_published", "news_revised")]

@@ -7,7 +7,9 @@ Tests of what only PostgreSQL does (ranking, stemming, highlighting, spelling su
 skip on SQLite, and the few SQLite-only ones skip on PostgreSQL, each saying so.
 """
 
+import time
 from datetime import datetime, timedelta
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -624,6 +626,34 @@ def test_a_repeated_search_reads_only_its_page_of_stories(client, settings):
 
     assert sorted(titles(again)) == ["Pipeline story 0", "Pipeline story 1", "Pipeline story 2"]
     assert len(queries) == 1  # the page's stories, by id: no ranking, count or options again
+
+
+def test_a_story_edited_to_match_joins_the_results_within_the_stale_bound(client, settings):
+    """Ranking every match again after each save is what an edit cost a busy site: the
+    ranking follows edits in place within PAGE_CACHE_STALE_SECONDS, as pages do."""
+    settings.PAGE_CACHE_SECONDS = 0
+    make_article(title="Pipeline approved")
+    story = make_article(title="Harbour news")
+    assert titles(search(client, q="pipeline")) == ["Pipeline approved"]
+    story.title = "Harbour pipeline opened"
+    story.save()
+    assert titles(search(client, q="pipeline")) == ["Pipeline approved"]  # not yet
+    later = time.time() + settings.PAGE_CACHE_STALE_SECONDS + 1
+    with mock.patch("search.views.time.time", return_value=later):
+        found = titles(search(client, q="pipeline"))
+    assert set(found) == {"Pipeline approved", "Harbour pipeline opened"}
+    assert "2 results for" in search(client, q="pipeline").text
+
+
+def test_with_no_stale_bound_an_edit_shows_in_the_results_at_once(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.PAGE_CACHE_STALE_SECONDS = 0
+    make_article(title="Pipeline approved")
+    story = make_article(title="Harbour news")
+    search(client, q="pipeline")
+    story.title = "Harbour pipeline opened"
+    story.save()
+    assert "Harbour pipeline opened" in titles(search(client, q="pipeline"))
 
 
 def test_the_filters_follow_a_new_author_and_section_at_once(client, settings):
