@@ -319,9 +319,10 @@ def keep(name, value, generation):
 
 # This process's copies of what cached() read lately: a key names its generation (and tags'
 # numbers), so a copy never goes out of date; it spares a cache read and the unpickling on
-# every page (the furniture's, the front page's choice, a story's read-next...). Bounded:
-# when full it starts again. Callers must not change what they are given.
-IN_PROCESS_KEPT = 2000
+# every page (the furniture's, the front page's choice, a reader's story...). Bounded (a story
+# with its text is some 10 KB: a worker stays well under its 150 MB): when full it starts
+# again. Callers must not change what they are given.
+IN_PROCESS_KEPT = 1000
 _kept_in_process = {}
 
 
