@@ -21,6 +21,7 @@ from . import cache_tags
 from .fragments import (
     Headline,
     card_model,
+    card_row,
     card_rows,
     headline_blocks,
     render_fragments,
@@ -130,11 +131,24 @@ def lead_and_latest():
 
 
 def fetch_bylines(context, name="articles"):
-    """The page's stories as card rows with their bylines (one query, no model made for a card
-    drawn before: fragments.card_rows), for the cards; the page cache is told when they last
-    changed."""
-    stories = card_rows(context[name])
-    report_shown(context["view"].request, stories)
+    """The page's stories as card rows with their bylines (fragments.card_rows: no model made
+    for a card drawn before), for the cards; the page cache is told when they last changed.
+
+    Which stories a list shows changes only with what raises the generation (publishing, a
+    takedown, a story moved or retagged, a byline), and what their cards show only with an
+    edit in place (ANY_STORY): so the rows are kept under both, by the list's address and
+    page, as the front page's are."""
+    request = context["view"].request
+    page = context.get("page_obj")
+    # Kept as plain tuples: the row type is made at run time (fragments.card_row).
+    kept = cached(
+        f"list:{request.path}:{page.number if page is not None else 1}",
+        lambda: [tuple(row) for row in card_rows(context[name])],
+        unbounded=True,
+        tags=[cache_tags.ANY_STORY],
+    )
+    stories = list(map(card_row()._make, kept))
+    report_shown(request, stories)
     context[name] = stories
     return context
 

@@ -163,3 +163,23 @@ def test_the_search_form_keeps_what_was_asked_and_its_errors(client, story):
     other = client.get("/search/", {"q": "rescue"}).text
     assert 'value="rescue"' in other and 'value="floods"' not in other
     assert 'value="yesterday"' not in other
+
+
+def test_a_list_page_asks_the_database_nothing_once_read(client, story):
+    url = story.category.get_absolute_url()
+    client.get(url)
+    response, count = queries(client, url)
+    assert count == 0 and "Floods reach the capital" in response.text
+
+
+def test_a_list_page_follows_a_new_story_an_edit_and_a_takedown_at_once(client, story):
+    url = story.category.get_absolute_url()
+    client.get(url)
+    make_article(category=story.category, title="Dam holds", published_at=timezone.now())
+    assert "Dam holds" in client.get(url).text
+    story.standfirst = "Water levels are falling."
+    story.save()
+    assert "Water levels are falling." in client.get(url).text
+    story.status = Article.Status.DRAFT
+    story.save()
+    assert "Floods reach the capital" not in client.get(url).text
