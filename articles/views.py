@@ -107,8 +107,9 @@ def lead_and_latest():
     card rows (fragments.card_rows).
 
     Which they are changes only with what raises the generation (publishing, a story taken
-    down, the lead slot given to another), so they are chosen once per generation, and read
-    fresh by id: an edited headline shows at once."""
+    down, the lead slot given to another), so they are chosen once per generation; the
+    stories are read by id and kept until one of them changes (their own tags: an edit, a live
+    update), so an edited headline shows at once."""
 
     def choose():
         published = Article.objects.published()
@@ -123,10 +124,16 @@ def lead_and_latest():
         return [lead, [pk for pk, _ in stories if pk != lead][:FRONT_PAGE_LATEST]]
 
     lead_pk, latest_pks = cached("front:lead-and-latest", choose)
-    found = {
-        row.pk: row
-        for row in card_rows(Article.objects.published().filter(pk__in=[lead_pk, *latest_pks]))
-    }
+    chosen = [pk for pk in (lead_pk, *latest_pks) if pk is not None]
+    # Kept as plain tuples: the row type is made at run time (fragments.card_row).
+    kept = cached(
+        "front:cards",
+        lambda: [
+            tuple(row) for row in card_rows(Article.objects.published().filter(pk__in=chosen))
+        ],
+        tags=[cache_tags.story_id(pk) for pk in chosen],
+    )
+    found = {row.pk: row for row in map(card_row()._make, kept)}
     return found.get(lead_pk), [found[pk] for pk in latest_pks if pk in found]
 
 
