@@ -225,7 +225,7 @@ def card_model(row, sections=None):
     from .querysets import as_authors
 
     if sections is None:
-        sections = _sections()
+        sections = sections_by_id()
     story = Article.from_db(Article.objects.db, row._fields[:-1], row[:-1])
     story.__dict__[CREDITED] = as_authors(row.credits)
     if row.category_id in sections:  # Else read when drawn (a section made just now).
@@ -233,7 +233,8 @@ def card_model(row, sections=None):
     return story
 
 
-def _sections():
+def sections_by_id():
+    """{pk: section} of every section, from the site furniture (kept per generation)."""
     from .furniture import site_furniture
 
     return {section.pk: section for section in site_furniture()["nav_categories"]}
@@ -242,7 +243,7 @@ def _sections():
 def story_cards(fragments):
     """render_fragments() of [(template, {"story": card_row(), options})]: each keyed by its
     row and its section (a renamed section is a new key), a model made only to draw it."""
-    sections = _sections()
+    sections = sections_by_id()
     keyed = [
         (name, {**context, "section": sections.get(context["story"].category_id)})
         for name, context in fragments
@@ -255,10 +256,9 @@ def story_cards(fragments):
 def as_headlines(rows):
     """Headline rows as Article models (with their section, from the site furniture, which
     holds every section), to be drawn."""
-    from .furniture import site_furniture
     from .models import Article
 
-    sections = {section.pk: section for section in site_furniture()["nav_categories"]}
+    sections = sections_by_id()
     stories = []
     for row in rows:
         story = Article.from_db(Article.objects.db, Headline._fields, tuple(row))

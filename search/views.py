@@ -35,7 +35,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles import cache_tags
-from articles.fragments import drawn_once, render_fragments
+from articles.fragments import drawn_once, render_fragments, sections_by_id
 from articles.furniture import site_furniture
 from articles.models import Article, Author, Category
 from articles.querysets import StripTags, search_config
@@ -437,7 +437,7 @@ def result_cards(rows, shown):
     """The results drawn, each once per revision of the story and its snippet (`shown`:
     {pk: snippet}); a model made only for a result drawn anew. Twenty results drawn by the
     template were a third of a search page."""
-    sections = {section.pk: section for section in site_furniture()["nav_categories"]}
+    sections = sections_by_id()
     fields = Result._fields[:-1]
 
     def as_model(context):
