@@ -332,7 +332,9 @@ def cached(name, compute, *, unbounded=False, tags=()):
 
     `unbounded`: names that readers make up (a count per search) are kept with the page
     copies, where a flood of them can only evict pages. `tags`: recomputed when one of them is
-    raised too (one more cache read). compute() must not return None.
+    raised too (one more cache read). None, what compute() returns for nothing found (a
+    story at an address nobody published), is not kept: a flood of made-up addresses must
+    not fill the cache.
     """
     generation = current_generation()  # First: it reads the common tags' numbers too.
     if tags:
@@ -345,6 +347,8 @@ def cached(name, compute, *, unbounded=False, tags=()):
     value = store.get(key)
     if value is None:
         value = compute()
+        if value is None:
+            return None
         store.set(key, value, GENERATION_DATA_SECONDS)
     if generation is not None:  # None: the cache is away; nothing is kept.
         if len(_kept_in_process) >= IN_PROCESS_KEPT:

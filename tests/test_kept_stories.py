@@ -183,3 +183,19 @@ def test_a_list_page_follows_a_new_story_an_edit_and_a_takedown_at_once(client, 
     story.status = Article.Status.DRAFT
     story.save()
     assert "Floods reach the capital" not in client.get(url).text
+
+
+def test_made_up_addresses_fill_no_cache(client, story):
+    """A bot asking for stories, topics and authors that do not exist gets 404s, and nothing
+    is kept for them: a flood of made-up addresses must not evict the pages readers read."""
+    from django.core.cache import caches
+
+    client.get(story.get_absolute_url())
+    day = story.published_at.strftime("%Y/%m/%d")
+    before = {alias: len(caches[alias]._cache) for alias in ("default", "pages")}
+    for n in range(20):
+        assert client.get(f"/{day}/no-such-story-{n}/").status_code == 404
+        assert client.get(f"/tag/no-such-topic-{n}/").status_code == 404
+        assert client.get(f"/author/nobody-{n}/").status_code == 404
+    after = {alias: len(caches[alias]._cache) for alias in ("default", "pages")}
+    assert after == before
