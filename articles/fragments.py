@@ -36,7 +36,7 @@ from .querysets import CREDITED
 # A fragment nobody asked for in a day is dropped: its story has moved on or off the pages.
 FRAGMENT_SECONDS = 24 * 60 * 60
 # What a fragment's templates may draw with: a change to any of them is a new set of keys.
-SOURCES = (
+SOURCES = [
     # Every template: fragments include others, and the story page's, the comment form's and
     # the search form's are drawn from templates of their own.
     "templates",
@@ -47,10 +47,14 @@ SOURCES = (
     "images/body_images.py",
     "images/pictures.py",
     "images/processing.py",
-    # The forms drawn once (comment_tags.comments_for, search.views.search_form_html).
-    "comments/forms.py",
-    "search/views.py",
-)
+]
+
+
+def register_sources(*paths):
+    """Tell fragments that what the calling app draws with them also depends on `paths` (its
+    forms, its widgets): a change to them is a new set of keys. Call it from an
+    AppConfig.ready(), before any page is drawn."""
+    SOURCES.extend(path for path in paths if path not in SOURCES)
 
 
 @cache
@@ -218,18 +222,25 @@ def card_rows(stories):
     return [row(*story, credits[story[0]]) for story in stories]
 
 
+def story_from_row(fields, values, sections):
+    """The Article model a template draws from a row of `fields` (in Article's order, as
+    Model.from_db wants them; the others deferred), with its section from `sections`
+    ({pk: section}: sections_by_id(), or a block's own)."""
+    from .models import Article
+
+    story = Article.from_db(Article.objects.db, fields, tuple(values))
+    if story.category_id in sections:  # Else read when drawn (a section made just now).
+        Article.category.field.set_cached_value(story, sections[story.category_id])
+    return story
+
+
 def card_model(row, sections=None):
     """A card row as the Article model a template draws: its credited authors attached, its
     section from the site furniture (`sections`: {pk: section}, else read from it)."""
-    from .models import Article
     from .querysets import as_authors
 
-    if sections is None:
-        sections = sections_by_id()
-    story = Article.from_db(Article.objects.db, row._fields[:-1], row[:-1])
+    story = story_from_row(row._fields[:-1], row[:-1], sections or sections_by_id())
     story.__dict__[CREDITED] = as_authors(row.credits)
-    if row.category_id in sections:  # Else read when drawn (a section made just now).
-        Article.category.field.set_cached_value(story, sections[row.category_id])
     return story
 
 
@@ -256,16 +267,8 @@ def story_cards(fragments):
 def as_headlines(rows):
     """Headline rows as Article models (with their section, from the site furniture, which
     holds every section), to be drawn."""
-    from .models import Article
-
     sections = sections_by_id()
-    stories = []
-    for row in rows:
-        story = Article.from_db(Article.objects.db, Headline._fields, tuple(row))
-        if row.category_id in sections:  # Else read when drawn (a section made just now).
-            Article.category.field.set_cached_value(story, sections[row.category_id])
-        stories.append(story)
-    return stories
+    return [story_from_row(Headline._fields, row, sections) for row in rows]
 
 
 def story_fragments(template_name, stories, **options):
@@ -312,7 +315,6 @@ def headline_blocks(template_name, blocks):
     Keyed by the rows themselves (with the category and the templates, as every fragment):
     the front page's 160 headlines were 160 models made, and their keys computed, on every
     render. Models are made only for a block that is drawn."""
-    from .models import Article
 
     keys = [
         _key(template_name, {"category": category, "headlines": tuple(map(tuple, rows))})
@@ -324,9 +326,8 @@ def headline_blocks(template_name, blocks):
     for key, (category, rows) in zip(keys, blocks, strict=True):
         text = found.get(key) or drawn.get(key)
         if text is None:
-            stories = [Article.from_db(Article.objects.db, Headline._fields, row) for row in rows]
-            for story in stories:
-                Article.category.field.set_cached_value(story, category)
+            own = {category.pk: category}
+            stories = [story_from_row(Headline._fields, row, own) for row in rows]
             context = {"category": category, "stories": stories}
             text = drawn[key] = get_template(template_name).render(context)
         html.append(mark_safe(text))

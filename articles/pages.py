@@ -15,9 +15,9 @@ from .models import Article
 RELATED_STORIES = 4
 
 
-def public_story(slug, stories):
-    """The public story at `slug`, as `stories()` (a queryset) reads it with its tags and
-    credited authors, or None: kept until it changes, as the pages showing it are.
+def public_story(slug):
+    """The public story at `slug` as its page reads it (for_story_page, with its credited
+    authors), or None: kept until it changes, as the pages showing it are.
 
     Which story an address names is kept under the generation (a story published or taken
     down raises it; a new address by an edit in place is checked below, an unknown one never
@@ -31,7 +31,7 @@ def public_story(slug, stories):
         return Article.objects.published().filter(slug=slug).values_list("pk", flat=True).first()
 
     def read():
-        story = stories().published().filter(pk=pk).first()
+        story = Article.objects.for_story_page().published().filter(pk=pk).first()
         return attach_topics_and_authors(story) if story else None
 
     pk = cached(f"story-at:{slug}", find, unbounded=True)

@@ -117,8 +117,8 @@ def read_json_rows(text, order):
 
 
 def attach_topics_and_authors(story):
-    """`story` fetched with with_topics_and_authors(): its tags (as taggit's prefetch leaves
-    them) and its credited authors, from that same query."""
+    """`story` fetched with with_topics(): its tags (as taggit's prefetch leaves them), from
+    that same query, and its credited authors (credits_of)."""
     from taggit.models import Tag
 
     topics = Tag.objects.none()
@@ -128,14 +128,8 @@ def attach_topics_and_authors(story):
     ]
     topics._prefetch_done = True
     story.__dict__.setdefault("_prefetched_objects_cache", {})["tags"] = topics
-    story.__dict__[CREDITED] = credited_from_json(story.credited_json)
+    story.__dict__[CREDITED] = as_authors(credits_of([story.pk])[story.pk])
     return story
-
-
-def credited_from_json(text):
-    """The authors of with_credited()'s `credited_json`, in byline order, as models."""
-    rows = read_json_rows(text, ["position", "credit"])
-    return as_authors(tuple(row[name] for name in CREDIT_FIELDS) for row in rows)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -188,10 +182,15 @@ class ArticleQuerySet(models.QuerySet):
         )
         return self.annotate(notes_json=Subquery(notes))
 
-    def with_topics_and_authors(self):
-        """Each story's tags and credited authors fetched inside its own query, as JSON, for
-        attach_topics_and_authors(): a story's page read them in two more queries, and
-        Django's building of those was a tenth of the page (bench/RESULTS.md, issue 14)."""
+    def for_story_page(self):
+        """For a story's page: with its section, corrections and tags, in one query (its
+        credited authors in one more: attach_topics_and_authors)."""
+        return self.select_related("category").with_corrections().with_topics()
+
+    def with_topics(self):
+        """Each story's tags fetched inside its own query, as JSON, for
+        attach_topics_and_authors(): taggit's prefetch was a query of its own, and Django's
+        building of it a tenth of a story page (bench/RESULTS.md, issue 14)."""
         from taggit.models import TaggedItem
 
         topics = (
@@ -205,24 +204,7 @@ class ArticleQuerySet(models.QuerySet):
         )
         # Topics in the order they were given.
         topics_json = json_rows(topics, item="id", id="tag_id", name="tag__name", slug="tag__slug")
-        return self.with_credited().annotate(topics_json=topics_json)
-
-    def with_credited(self):
-        """Each story's credited authors fetched inside its own query, as JSON
-        (`credited_json`, read by credited_from_json()): a story's page."""
-        from .people import Byline
-
-        credits = Byline.objects.filter(article=OuterRef("pk")).order_by().values("article")
-        return self.annotate(
-            credited_json=json_rows(
-                credits,
-                position="position",
-                credit="id",
-                id="author_id",
-                name="author__name",
-                slug="author__slug",
-            )
-        )
+        return self.annotate(topics_json=topics_json)
 
     def in_any_of(self, *pks):
         """These stories whose pk is in any of `pks` (querysets of pks, sliced ones too).

@@ -1,5 +1,5 @@
 import datetime
-from functools import cache, cached_property
+from functools import cached_property
 from itertools import groupby
 
 from django.conf import settings
@@ -160,14 +160,6 @@ def fetch_bylines(context, name="articles"):
     return context
 
 
-@cache
-def story_page_queryset():
-    """A story with its section, corrections, tags and credited authors, in one query. Built
-    once per process and cloned for each page: resolving its three subqueries again on every
-    page was a seventh of an uncached story page (issue 14)."""
-    return Article.objects.select_related("category").with_corrections().with_topics_and_authors()
-
-
 # ?replyto=ID: the comment form answers that comment (comments/templatetags/comment_tags.py).
 @reader_page(params={"replyto": FREE_TEXT})
 class ArticleDetail(DetailView):
@@ -177,17 +169,17 @@ class ArticleDetail(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        articles = story_page_queryset()
+        articles = Article.objects.for_story_page()
         if self.request.user.is_staff:
             # The admin's own rule: a writer never reads a colleague's draft by its address.
             return articles.published() | articles.visible_to(self.request.user)
         return articles.published()
 
     def get_object(self, queryset=None):
-        """The story, with its section, corrections, tags and credited authors: one query,
-        or none for a reader (pages.public_story)."""
+        """The story, with its section, corrections, tags and credited authors: two queries,
+        or none for a reader once read (pages.public_story)."""
         if queryset is None and not self.request.user.is_staff:
-            story = public_story(self.kwargs["slug"], story_page_queryset)
+            story = public_story(self.kwargs["slug"])
             if story is not None:
                 return story
         return attach_topics_and_authors(super().get_object(queryset))

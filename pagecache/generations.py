@@ -351,10 +351,43 @@ def cached(name, compute, *, unbounded=False, tags=()):
             return None
         store.set(key, value, GENERATION_DATA_SECONDS)
     if generation is not None:  # None: the cache is away; nothing is kept.
-        if len(_kept_in_process) >= IN_PROCESS_KEPT:
-            _kept_in_process.clear()
-        _kept_in_process[key] = value
+        _keep_in_process(key, value)
     return value
+
+
+def _keep_in_process(key, value):
+    if len(_kept_in_process) >= IN_PROCESS_KEPT:
+        _kept_in_process.clear()
+    _kept_in_process[key] = value
+
+
+def cached_within_stale_bound(name, compute, *, tags):
+    """compute(), kept under the current generation as `name` (with the page copies) and
+    made again when one of `tags` is raised, but at most once every PAGE_CACHE_STALE_SECONDS:
+    the bound within which pages show such a change anyway (a raise with stale_ok=False is
+    no different here: take things away from readers by raising the generation). For what is
+    too costly to make again after every raise of a busy tag (a search's ranking)."""
+    generation = current_generation()
+    if generation is None:  # The cache is away: nothing is kept.
+        return compute()
+    versions = request_tag_versions(tags)
+    key = _kept_key(f"bounded:{name}", generation)
+    now = time.time()
+
+    def usable(kept):
+        return kept is not None and (
+            kept[1] == versions or now - kept[2] < settings.PAGE_CACHE_STALE_SECONDS
+        )
+
+    # This process's copy first (no round trip), then the one all processes share.
+    kept = _kept_in_process.get(key)
+    if not usable(kept):
+        kept = pages_cache().get(key)
+        if not usable(kept):
+            kept = (compute(), versions, now)
+            pages_cache().set(key, kept, GENERATION_DATA_SECONDS)
+        _keep_in_process(key, kept)
+    return kept[0]
 
 
 def cached_count(name, queryset, tags=()):

@@ -11,3 +11,9 @@ class SearchConfig(AppConfig):
 
     name = "search"
     verbose_name = "Search"
+
+    def ready(self):
+        from articles.fragments import register_sources
+
+        # The search form and its filters' widgets are drawn once (views.search_form_html).
+        register_sources("search/views.py")

@@ -13,7 +13,6 @@ import difflib
 import hashlib
 import html
 import re
-import time
 from typing import NamedTuple
 
 from django import forms
@@ -35,16 +34,15 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles import cache_tags
-from articles.fragments import drawn_once, render_fragments, sections_by_id
+from articles.fragments import drawn_once, render_fragments, sections_by_id, story_from_row
 from articles.furniture import site_furniture
 from articles.models import Article, Author, Category
 from articles.querysets import StripTags, search_config
 from pagecache.generations import (
-    GENERATION_DATA_SECONDS,
     cached,
+    cached_within_stale_bound,
     current_generation,
     pages_cache,
-    request_tag_versions,
 )
 from pagecache.pages import FREE_TEXT, reader_page
 
@@ -352,34 +350,7 @@ def followed(name, compute):
     from TOAST); ranking again after every save, every 3 s in a busy newsroom, was most of what
     an edit cost the site (bench/RESULTS.md, issue 14). The stories themselves, and their
     snippets, are always read fresh: an edited headline shows at once."""
-    generation = current_generation()
-    if generation is None:  # The cache is away: nothing is kept.
-        return compute()
-    edits = request_tag_versions([cache_tags.ANY_STORY])[cache_tags.ANY_STORY]
-    key = f"search:kept:{generation}:{hashlib.sha256(name.encode()).hexdigest()}"
-    now = time.time()
-
-    def usable(kept):
-        return kept is not None and (
-            kept[1] == edits or now - kept[2] < settings.PAGE_CACHE_STALE_SECONDS
-        )
-
-    # This process's copy first (no round trip), then the one all processes share.
-    kept = _followed_in_process.get(key)
-    if not usable(kept):
-        kept = pages_cache().get(key)
-        if not usable(kept):
-            kept = (compute(), edits, now)
-            pages_cache().set(key, kept, GENERATION_DATA_SECONDS)
-        if len(_followed_in_process) >= FOLLOWED_IN_PROCESS:
-            _followed_in_process.clear()
-        _followed_in_process[key] = kept
-    return kept[0]
-
-
-# This process's copies of followed() values, {key: (value, ANY_STORY's number, made at)}.
-FOLLOWED_IN_PROCESS = 1000
-_followed_in_process = {}
+    return cached_within_stale_bound(f"search:{name}", compute, tags=[cache_tags.ANY_STORY])
 
 
 def page_of_results(results, page, criteria):
@@ -441,10 +412,7 @@ def result_cards(rows, shown):
     fields = Result._fields[:-1]
 
     def as_model(context):
-        row = context["story"]
-        story = Article.from_db(Article.objects.db, fields, row[:-1])
-        if row.category_id in sections:
-            Article.category.field.set_cached_value(story, sections[row.category_id])
+        story = story_from_row(fields, context["story"][:-1], sections)
         story.snippet = context["snippet"]
         return {"story": story}
 

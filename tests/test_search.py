@@ -639,7 +639,7 @@ def test_a_story_edited_to_match_joins_the_results_within_the_stale_bound(client
     story.save()
     assert titles(search(client, q="pipeline")) == ["Pipeline approved"]  # not yet
     later = time.time() + settings.PAGE_CACHE_STALE_SECONDS + 1
-    with mock.patch("search.views.time.time", return_value=later):
+    with mock.patch("pagecache.generations.time.time", return_value=later):
         found = titles(search(client, q="pipeline"))
     assert set(found) == {"Pipeline approved", "Harbour pipeline opened"}
     assert "2 results for" in search(client, q="pipeline").text

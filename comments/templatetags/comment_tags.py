@@ -44,7 +44,6 @@ def comments_for(context, article):
         # stamp and reply target: Django's form rendering was a tenth of a story page.
         shown_at, stamp_expires = moderator.shared_shown_at()
         changes_at(request, stamp_expires)
-        replyto = request.GET.get("replyto", "") if request else ""
         parent = reply_target(threads, replyto)
 
         def shared_form():
