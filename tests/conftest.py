@@ -53,3 +53,16 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-quic",
         ],
     }
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file, as the site's own is, not Django's default of one
+    connection to memory. Django hands that one connection to every request thread of the live
+    server, so two requests at once (the console fetching rows while a decision is sent) made
+    "database table is locked" errors that no real server meets; with a file, each thread has
+    its own connection and waits its turn as in production."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
