@@ -2,6 +2,10 @@
 keyboard alone, or with a thumb on a phone, and the counts follow every decision. Rejecting asks
 why, in a dialog with the script and on a page of its own without."""
 
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
 from datetime import timedelta
 from importlib import import_module
 
@@ -248,6 +252,73 @@ def test_on_a_phone_a_moderator_decides_with_taps_and_undoes_with_the_undo_butto
     assert statuses == {pks[0]: "approved", pks[1]: "pending", pks[2]: "rejected"}
     assert Decision.objects.get(comment_id=pks[2]).reason == "Other"
     assert page.evaluate("window.cspViolations") == []
+
+
+def test_a_decision_the_site_cannot_answer_puts_the_comment_back(live_server, open_page):
+    page = open_page(viewport={"width": 1280, "height": 800})
+    pks = queue(3)
+    open_console(page, live_server)
+    # The site's own 503 page, as while the database is busy or away (newsroom/unavailable.py).
+    busy = {"status": 503, "content_type": "text/html", "body": "<h1>Back soon</h1>"}
+    page.route(
+        f"**{CONSOLE}",
+        lambda route: (
+            route.fulfill(**busy) if route.request.method == "POST" else route.continue_()
+        ),
+    )
+
+    page.keyboard.press("a")
+
+    expect(page.get_by_role("status")).to_have_text(
+        "Nothing was decided: the site could not answer. Try again in a moment."
+    )
+    expect(focused(page)).to_have_id(f"comment-{pks[0]}")  # Back in its place, in focus.
+    expect(page.locator(".console-row")).to_have_count(3)
+    expect(page.locator('[data-count="pending"]')).to_have_text("3")
+    assert Comment.objects.get(pk=pks[0]).status == "pending"
+
+    page.unroute(f"**{CONSOLE}")
+    page.keyboard.press("a")  # Once the site answers, the same key decides it.
+    expect(page.locator('[data-count="pending"]')).to_have_text("2")
+    assert Comment.objects.get(pk=pks[0]).status == "approved"
+
+
+def test_decisions_sent_while_the_next_rows_load_all_land(live_server, client):
+    """The script fetches the next rows while decisions go out: the server answers both at once
+    (each request thread with its own database connection), and no decision is refused."""
+    pks = queue(80)  # A full batch of rows after the first, each time.
+    client.force_login(make_user("moira", groups=["Moderators"], is_staff=True))
+    token = "t" * 32  # The CSRF cookie's secret, sent back with each form as the admin expects.
+    cookie = f"sessionid={client.cookies['sessionid'].value}; csrftoken={token}"
+
+    def answer(data=None, after=""):
+        url = live_server.url + CONSOLE + (f"?fragment=1&after={after}" if after else "")
+        body = urllib.parse.urlencode(data).encode() if data else None
+        headers = {"Cookie": cookie, "Accept": "application/json", "Origin": live_server.url}
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, body, headers)) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    loads, stop = [], threading.Event()
+    loader = threading.Thread(
+        target=lambda: [loads.append(answer(after=pks[0])) for _ in iter(stop.is_set, True)]
+    )
+    loader.start()
+    try:
+        decisions = [
+            answer(
+                {"csrfmiddlewaretoken": token, "comment": pk, "status": "approved"}
+                | {"expected": "pending"}
+            )
+            for pk in pks
+        ]
+    finally:
+        stop.set()
+        loader.join()
+    assert decisions == [200] * len(pks) and loads and set(loads) == {200}
+    assert Comment.objects.filter(pk__in=pks, status="approved").count() == len(pks)
 
 
 def test_without_javascript_the_buttons_still_decide(live_server, open_page):

@@ -126,11 +126,17 @@
       }).then((response) =>
         response.json().then(
           (answer) => ({ ok: response.ok, code: response.status, answer }),
-          // Not our JSON (signed out: the login page): nothing was decided.
+          // Not our JSON: the site could not answer (a 503 page while the database is busy or
+          // away) or this is the login page (signed out). Either way nothing was decided.
           () => ({
             ok: false,
             code: response.status,
-            answer: { message: "Nothing was decided: reload the page (signed out?)." },
+            answer: {
+              message:
+                response.status >= 500
+                  ? "Nothing was decided: the site could not answer. Try again in a moment."
+                  : "Nothing was decided: reload the page (signed out?).",
+            },
           }),
         ),
       );
