@@ -29,7 +29,7 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from pagecache.generations import pages_cache
+from pagecache.generations import cached, pages_cache
 
 from .querysets import CREDITED
 
@@ -93,7 +93,7 @@ def _signature(value):
     if isinstance(value, Article):
         # Every field the query loaded (updated_at among them): what a template can show
         # without a query, and a new key when any of it changes. Its section when fetched
-        # with it; its credited authors when the page fetched its bylines (views.fetch_bylines),
+        # with it; its credited authors when the page fetched its bylines (views.card_rows_for_page),
         # which every template that prints them needs anyway: never a query per story here.
         loaded = value.__dict__
         fields = tuple(
@@ -220,6 +220,13 @@ def card_rows(stories):
     stories = list(stories.values_list(*row._fields[:-1]))
     credits = credits_of([story[0] for story in stories])
     return [row(*story, credits[story[0]]) for story in stories]
+
+
+def kept_card_rows(name, stories, **keep):
+    """card_rows(stories()) kept by cached(name, **keep) (pagecache.generations): as plain
+    tuples in the cache, since the row type is made at run time, where pickle cannot find it."""
+    kept = cached(name, lambda: [tuple(row) for row in card_rows(stories())], **keep)
+    return list(map(card_row()._make, kept))
 
 
 def story_from_row(fields, values, sections):

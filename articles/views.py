@@ -21,9 +21,8 @@ from . import cache_tags
 from .fragments import (
     Headline,
     card_model,
-    card_row,
-    card_rows,
     headline_blocks,
+    kept_card_rows,
     render_fragments,
     templates_version,
 )
@@ -125,19 +124,16 @@ def lead_and_latest():
 
     lead_pk, latest_pks = cached("front:lead-and-latest", choose)
     chosen = [pk for pk in (lead_pk, *latest_pks) if pk is not None]
-    # Kept as plain tuples: the row type is made at run time (fragments.card_row).
-    kept = cached(
+    rows = kept_card_rows(
         "front:cards",
-        lambda: [
-            tuple(row) for row in card_rows(Article.objects.published().filter(pk__in=chosen))
-        ],
+        lambda: Article.objects.published().filter(pk__in=chosen),
         tags=[cache_tags.story_id(pk) for pk in chosen],
     )
-    found = {row.pk: row for row in map(card_row()._make, kept)}
+    found = {row.pk: row for row in rows}
     return found.get(lead_pk), [found[pk] for pk in latest_pks if pk in found]
 
 
-def fetch_bylines(context, name="articles"):
+def card_rows_for_page(context, name="articles"):
     """The page's stories as card rows with their bylines (fragments.card_rows: no model made
     for a card drawn before), for the cards; the page cache is told when they last changed.
 
@@ -147,14 +143,12 @@ def fetch_bylines(context, name="articles"):
     page, as the front page's are."""
     request = context["view"].request
     page = context.get("page_obj")
-    # Kept as plain tuples: the row type is made at run time (fragments.card_row).
-    kept = cached(
+    stories = kept_card_rows(
         f"list:{request.path}:{page.number if page is not None else 1}",
-        lambda: [tuple(row) for row in card_rows(context[name])],
+        lambda: context[name],
         unbounded=True,
         tags=[cache_tags.ANY_STORY],
     )
-    stories = list(map(card_row()._make, kept))
     report_shown(request, stories)
     context[name] = stories
     return context
@@ -257,7 +251,7 @@ class AuthorArticleList(CountedList, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(author=self.author, **kwargs)
         cache_tags.carries(self.request, cache_tags.author(self.author))
-        return fetch_bylines(context)
+        return card_rows_for_page(context)
 
 
 @reader_page(params=PAGINATED)
@@ -279,7 +273,7 @@ class CategoryArticleList(CountedList, ListView):
             category=self.category, current_category=self.category, **kwargs
         )
         cache_tags.carries(self.request, cache_tags.section(self.category))
-        return fetch_bylines(context)
+        return card_rows_for_page(context)
 
 
 @reader_page(params=PAGINATED)
@@ -301,7 +295,7 @@ class TagArticleList(CountedList, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(tag=self.tag, **kwargs)
         cache_tags.carries(self.request, cache_tags.topic(self.tag))
-        return fetch_bylines(context)
+        return card_rows_for_page(context)
 
 
 class ArchiveMixin:
@@ -353,7 +347,7 @@ class ArchiveMixin:
 
     def get_context_data(self, **kwargs):
         cache_tags.carries(self.request, cache_tags.ARCHIVE)
-        return fetch_bylines(super().get_context_data(**kwargs))
+        return card_rows_for_page(super().get_context_data(**kwargs))
 
     def get_next_year(self, date):
         return self.neighbour(date, later=True, period={"month": 1, "day": 1})

@@ -29,6 +29,13 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture
+def uncached_pages(settings):
+    """The page cache off: every request draws its page, from what the site keeps between
+    renders (fragments, kept stories and rows)."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 CHROMIUM = "/usr/bin/chromium"
 
 

@@ -12,12 +12,7 @@ from articles.models import Author, Byline, Category
 
 from .factories import image_upload, make_article, make_category
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def uncached_pages(settings):
-    settings.PAGE_CACHE_SECONDS = 0
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_pages")]
 
 
 @pytest.fixture

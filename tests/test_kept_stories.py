@@ -13,12 +13,7 @@ from comments.models import Comment
 
 from .factories import make_article, make_category, make_comment
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def uncached_pages(settings):
-    settings.PAGE_CACHE_SECONDS = 0
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uncached_pages")]
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ def story_fragments(template_name, stories, **options):
 def story_list(context, stories, show_category=False):
     """A page of stories as {"lead", "cards"}: on the first page the newest leads, large; the
     rest are cards with pictures and bylines. Drawn once per revision, one cache read.
-    `stories`: models, or the card rows of fragments.card_rows()."""
+    `stories`: card rows (fragments.card_rows), as every list page reads its stories."""
     page_obj = context.get("page_obj")
     stories = list(stories)
     lead = stories[:1] if page_obj is None or page_obj.number == 1 else []
@@ -36,8 +36,7 @@ def story_list(context, stories, show_category=False):
     drawn = [("includes/lead_story.html", {"story": story, **options}) for story in lead] + [
         ("includes/article_card.html", {"story": story, **card}) for story in stories[len(lead) :]
     ]
-    rows = bool(stories) and isinstance(stories[0], fragments.card_row())
-    html = fragments.story_cards(drawn) if rows else fragments.render_fragments(drawn)
+    html = fragments.story_cards(drawn)
     return {"lead": html[0] if lead else "", "cards": html[len(lead) :]}
 
 
